@@ -1,0 +1,3 @@
+"""redline: peace plans and negotiating positions, analysed from data with the evidence shown."""
+
+__version__ = "0.1.0"

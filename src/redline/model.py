@@ -1,0 +1,248 @@
+"""The one vocabulary every stage speaks: issues, parties, evidence, statements, positions, plans.
+
+An *issue* is a proposition ("Ukraine joins NATO") with an ordered scale of options; by default
+the scale is ``[against, for]``. Statements, positions and plan provisions all point at an issue
+and say which option they stand for, so every stage can compare them without translation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
+
+
+class Model(BaseModel):
+    """Strict base: unknown keys are errors, so a typo in the YAML is reported, not ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+
+
+class Polarity(str, Enum):
+    FOR = "for"
+    AGAINST = "against"
+
+
+class Act(str, Enum):
+    DEMAND = "demand"
+    PROPOSE = "propose"
+    ACCEPT = "accept"
+    REJECT = "reject"
+    OTHER = "other"
+
+
+class Option(Model):
+    """One point on an issue's scale; ``polarity`` says whether choosing it means for or against."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str = ""
+    polarity: Polarity | None = None
+
+
+class Parameter(Model):
+    """A number a provision may carry on an issue (a troop ceiling, a distance, a deadline)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    label: str = ""
+    unit: str = ""
+
+
+def default_options() -> list[Option]:
+    return [
+        Option(id="against", label="against", polarity=Polarity.AGAINST),
+        Option(id="for", label="for", polarity=Polarity.FOR),
+    ]
+
+
+class Issue(Model):
+    id: str = Field(pattern=ID_PATTERN)
+    proposition: str
+    description: str = ""
+    options: list[Option] = Field(default_factory=default_options)
+    status_quo: str | None = None
+    parameters: list[Parameter] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    pax_codes: list[str] = Field(default_factory=list)
+    pax_note: str = ""
+
+    @model_validator(mode="after")
+    def _check_options(self) -> "Issue":
+        ids = [o.id for o in self.options]
+        if len(ids) < 2:
+            raise ValueError("an issue needs at least two options")
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"duplicate option ids in {ids}")
+        if self.status_quo is not None and self.status_quo not in ids:
+            raise ValueError(f"status_quo {self.status_quo!r} is not one of the options {ids}")
+        return self
+
+    @property
+    def option_ids(self) -> list[str]:
+        return [o.id for o in self.options]
+
+    def option(self, option_id: str) -> Option:
+        for o in self.options:
+            if o.id == option_id:
+                return o
+        raise KeyError(option_id)
+
+    def option_for_polarity(self, polarity: Polarity) -> str:
+        """The option a bare for/against means: the last option of that polarity on the scale."""
+        matching = [o.id for o in self.options if o.polarity == polarity]
+        if not matching:
+            raise KeyError(f"issue {self.id} has no option with polarity {polarity.value}")
+        return matching[-1] if polarity == Polarity.FOR else matching[0]
+
+
+class Party(Model):
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    kind: Literal["state", "organisation", "group"] = "state"
+    aliases: list[str] = Field(default_factory=list)
+    members: list[str] = Field(default_factory=list)
+
+
+class Source(Model):
+    url: str
+    outlet: str = ""
+    date: dt.date | None = None
+    title: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("a source url must start with http:// or https://")
+        return v
+
+
+class Evidence(Model):
+    """Who said it, where and when: every figure in a report traces back to one of these."""
+
+    url: str
+    date: dt.date
+    speaker: str
+    quote: str
+    outlet: str = ""
+    paraphrase: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("evidence url must start with http:// or https://")
+        return v
+
+
+class Statement(Model):
+    """A position a text attributes to a party (the record of ``../shared/eval/GUIDELINES.md``)."""
+
+    party: str
+    issue: str
+    polarity: Polarity
+    option: str | None = None
+    act: Act = Act.OTHER
+    red_line: bool = False
+    speaker: str = ""
+    quote: str = ""
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    document_id: str | None = None
+    date: dt.date | None = None
+    url: str | None = None
+
+
+class Position(Model):
+    """A party's stance on one issue from a given date on (curated, or suggested from statements).
+
+    ``preferred`` is the option the party asks for; ``acceptable`` are options it has said it
+    could live with; ``red_lines`` are options it has declared non-negotiable.
+    """
+
+    party: str
+    issue: str
+    preferred: str
+    acceptable: list[str] = Field(default_factory=list)
+    red_lines: list[str] = Field(default_factory=list)
+    salience: float = Field(ge=0.0, le=1.0)
+    since: dt.date
+    evidence: list[Evidence] = Field(min_length=1)
+    note: str = ""
+    origin: Literal["curated", "suggested"] = "curated"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Position":
+        if self.preferred in self.red_lines:
+            raise ValueError(f"preferred option {self.preferred!r} is also listed as a red line")
+        clash = set(self.acceptable) & set(self.red_lines)
+        if clash:
+            raise ValueError(f"options {sorted(clash)} are both acceptable and red lines")
+        return self
+
+
+class Provision(Model):
+    """One point of a plan. ``issue`` is None for points the profile's issues do not cover."""
+
+    number: str
+    text: str
+    issue: str | None = None
+    option: str | None = None
+    parameters: dict[str, float] = Field(default_factory=dict)
+    mechanisms: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    note: str = ""
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_as_text(cls, v: object) -> object:
+        return str(v) if isinstance(v, int) else v
+
+    @model_validator(mode="after")
+    def _issue_needs_option(self) -> "Provision":
+        if self.issue and not self.option:
+            raise ValueError(f"provision {self.number} names issue {self.issue!r} but no option")
+        if self.option and not self.issue:
+            raise ValueError(f"provision {self.number} names option {self.option!r} but no issue")
+        return self
+
+
+class Plan(Model):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    date: dt.date
+    proposers: list[str] = Field(min_length=1)
+    status: str = "proposed"
+    summary: str = ""
+    sources: list[Source] = Field(min_length=1)
+    provisions: list[Provision] = Field(min_length=1)
+
+    def terms(self) -> dict[str, Provision]:
+        """The plan's choice per issue: the provision that settles each issue it addresses."""
+        out: dict[str, Provision] = {}
+        for p in self.provisions:
+            if p.issue and p.issue not in out:
+                out[p.issue] = p
+        return out
+
+
+class HistoricalCase(Model):
+    """A past agreement outside PA-X that the analysis leans on (Budapest 1994, Korea 1953, …)."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    date: dt.date
+    parties: list[str]
+    provisions: list[str]
+    issues: list[str] = Field(default_factory=list)
+    outcome: str
+    sources: list[Source] = Field(min_length=1)
+
+
+class ProfileMeta(Model):
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    principals: list[str] = Field(min_length=2)
+    description: str = ""

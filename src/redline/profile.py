@@ -1,0 +1,314 @@
+"""A profile is a conflict described as data: issues, parties, curated positions, plans, cases.
+
+A new conflict is a new folder under ``profiles/``, never new code. Loading checks every file
+and every cross-reference, and reports all problems at once, each with its file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from redline.errors import DataError, NotFound, RedlineError, did_you_mean
+from redline.model import (HistoricalCase, Issue, Party, Plan, Position, ProfileMeta)
+from redline.yamlio import LDict, LList, line_of, load_yaml, validate
+
+DEFAULT_PROFILE = "russia-ukraine"
+MECHANISMS = ("dmz", "monitoring", "guarantee", "joint_commission", "timetable", "sequencing")
+
+
+class ProfileErrors(RedlineError):
+    """Several problems in one profile, each a DataError; the CLI prints one per line."""
+
+    def __init__(self, errors: list[DataError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(e.render() for e in errors))
+
+
+def bundled_profiles_dir() -> Path:
+    """Where the bundled profiles are: installed with the wheel, or beside the source tree."""
+    env = os.environ.get("REDLINE_PROFILES")
+    if env:
+        return Path(env)
+    installed = Path(__file__).parent / "_profiles"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "profiles"
+
+
+def available_profiles() -> list[str]:
+    root = bundled_profiles_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "profile.yaml").is_file())
+
+
+def resolve_profile_dir(name_or_path: str | Path | None) -> Path:
+    if name_or_path is None:
+        name_or_path = os.environ.get("REDLINE_PROFILE", DEFAULT_PROFILE)
+    path = Path(name_or_path)
+    if (path / "profile.yaml").is_file():
+        return path
+    candidate = bundled_profiles_dir() / str(name_or_path)
+    if (candidate / "profile.yaml").is_file():
+        return candidate
+    raise NotFound(f"no profile {str(name_or_path)!r}: "
+                   f"{did_you_mean(str(name_or_path), available_profiles() or ['(none)'])}")
+
+
+@dataclass
+class Profile:
+    meta: ProfileMeta
+    root: Path
+    issues: dict[str, Issue]
+    parties: dict[str, Party]
+    positions: list[Position]
+    plans: dict[str, Plan]
+    cases: dict[str, HistoricalCase] = field(default_factory=dict)
+    plan_files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def issue(self, issue_id: str) -> Issue:
+        try:
+            return self.issues[issue_id]
+        except KeyError:
+            raise NotFound(f"unknown issue {issue_id!r}: {did_you_mean(issue_id, self.issues)}") from None
+
+    def party(self, party_id: str) -> Party:
+        try:
+            return self.parties[party_id]
+        except KeyError:
+            raise NotFound(f"unknown party {party_id!r}: {did_you_mean(party_id, self.parties)}") from None
+
+    def plan(self, plan_id: str) -> Plan:
+        """A bundled plan by id, or a plan YAML file given by path (checked against this profile)."""
+        if plan_id in self.plans:
+            return self.plans[plan_id]
+        path = Path(plan_id)
+        if path.suffix in (".yaml", ".yml") and path.is_file():
+            errors: list[DataError] = []
+            plan = _load_plan(path, errors)
+            if plan is not None:
+                _check_plan(self, plan, path, load_yaml(path), errors)
+            if errors:
+                raise ProfileErrors(errors)
+            assert plan is not None
+            return plan
+        raise NotFound(f"unknown plan {plan_id!r}: {did_you_mean(plan_id, self.plans)}")
+
+    def positions_as_of(self, date: dt.date | None = None,
+                        parties: list[str] | None = None) -> dict[tuple[str, str], Position]:
+        """Each (party, issue)'s latest curated position dated on or before ``date``."""
+        out: dict[tuple[str, str], Position] = {}
+        for pos in sorted(self.positions, key=lambda p: p.since):
+            if date is not None and pos.since > date:
+                continue
+            if parties is not None and pos.party not in parties:
+                continue
+            out[(pos.party, pos.issue)] = pos
+        return out
+
+
+def _entries(data: Any, key: str, file: Path, errors: list[DataError]) -> list:
+    if not isinstance(data, dict) or key not in data:
+        errors.append(DataError(f"expected a top-level '{key}:' list", file=file,
+                                line=getattr(data, "line", 1), fix=f"start the file with '{key}:'"))
+        return []
+    items = data[key]
+    if not isinstance(items, list):
+        errors.append(DataError(f"'{key}' must be a list", file=file, line=line_of(data, [key]),
+                                fix="write each entry on a line starting with '- '"))
+        return []
+    return items
+
+
+def _load_list(file: Path, key: str, model: type, errors: list[DataError]) -> list[tuple[Any, Any]]:
+    """Load ``key: [...]`` from ``file``; returns (model, raw) pairs for the entries that validate."""
+    try:
+        data = load_yaml(file)
+    except DataError as exc:
+        errors.append(exc)
+        return []
+    out = []
+    for raw in _entries(data, key, file, errors):
+        try:
+            out.append((validate(model, raw, file=file), raw))
+        except DataError as exc:
+            errors.append(exc)
+    return out
+
+
+def _load_plan(file: Path, errors: list[DataError]) -> Plan | None:
+    try:
+        data = load_yaml(file)
+        return validate(Plan, data, file=file)
+    except DataError as exc:
+        errors.append(exc)
+        return None
+
+
+def _line(raw: Any, *loc: Any) -> int | None:
+    return line_of(raw, loc)
+
+
+def _check_option(profile: Profile, issue_id: str, option: str, file: Path, line: int | None,
+                  errors: list[DataError]) -> None:
+    issue = profile.issues.get(issue_id)
+    if issue is not None and option not in issue.option_ids:
+        errors.append(DataError(f"option {option!r} is not on the scale of issue {issue_id}",
+                                file=file, line=line,
+                                fix=f"use one of {issue.option_ids}"))
+
+
+def _check_issue(profile: Profile, issue_id: str, file: Path, line: int | None,
+                 errors: list[DataError]) -> bool:
+    if issue_id in profile.issues:
+        return True
+    errors.append(DataError(f"unknown issue id {issue_id!r}", file=file, line=line,
+                            fix=did_you_mean(issue_id, profile.issues)))
+    return False
+
+
+def _check_party(profile: Profile, party_id: str, file: Path, line: int | None,
+                 errors: list[DataError]) -> bool:
+    if party_id in profile.parties:
+        return True
+    errors.append(DataError(f"unknown party id {party_id!r}", file=file, line=line,
+                            fix=did_you_mean(party_id, profile.parties)))
+    return False
+
+
+def _check_plan(profile: Profile, plan: Plan, file: Path, raw: Any, errors: list[DataError]) -> None:
+    for i, proposer in enumerate(plan.proposers):
+        _check_party(profile, proposer, file, _line(raw, "proposers", i), errors)
+    seen_numbers: dict[str, int] = {}
+    chosen: dict[str, tuple[str, str]] = {}
+    for i, prov in enumerate(plan.provisions):
+        where = _line(raw, "provisions", i)
+        if prov.number in seen_numbers:
+            errors.append(DataError(f"duplicate provision number {prov.number!r}", file=file,
+                                    line=where, fix="give each provision its own number (e.g. 21a, 21b)"))
+        seen_numbers[prov.number] = i
+        for mech in prov.mechanisms:
+            if mech not in MECHANISMS:
+                errors.append(DataError(f"unknown mechanism {mech!r}", file=file,
+                                        line=_line(raw, "provisions", i, "mechanisms"),
+                                        fix=did_you_mean(mech, set(MECHANISMS))))
+        if not prov.issue:
+            continue
+        if not _check_issue(profile, prov.issue, file, _line(raw, "provisions", i, "issue"), errors):
+            continue
+        assert prov.option is not None
+        _check_option(profile, prov.issue, prov.option, file, _line(raw, "provisions", i, "option"), errors)
+        issue = profile.issues[prov.issue]
+        known = {p.id for p in issue.parameters}
+        for name in prov.parameters:
+            if name not in known:
+                errors.append(DataError(f"issue {prov.issue} has no parameter {name!r}", file=file,
+                                        line=_line(raw, "provisions", i, "parameters"),
+                                        fix=f"use one of {sorted(known)}" if known else
+                                        "declare the parameter on the issue in issues.yaml"))
+        if prov.issue in chosen and chosen[prov.issue][1] != prov.option:
+            first_number, first_option = chosen[prov.issue]
+            errors.append(DataError(
+                f"provisions {first_number} and {prov.number} choose different options "
+                f"({first_option!r}, {prov.option!r}) on issue {prov.issue}", file=file, line=where,
+                fix="a plan takes one option per issue: move the partial point to its own issue or drop one"))
+        chosen.setdefault(prov.issue, (prov.number, prov.option))
+
+
+def load_profile(name_or_path: str | Path | None = None) -> Profile:
+    """Load and cross-check a profile; raises ProfileErrors listing every problem found."""
+    root = resolve_profile_dir(name_or_path)
+    errors: list[DataError] = []
+    meta = None
+    try:
+        meta = validate(ProfileMeta, load_yaml(root / "profile.yaml"), file=root / "profile.yaml")
+    except DataError as exc:
+        errors.append(exc)
+
+    profile = Profile(meta=meta or ProfileMeta(id="invalid", title="", principals=["A", "B"]),
+                      root=root, issues={}, parties={}, positions=[], plans={})
+
+    def unique(items: list[tuple[Any, Any]], file: Path, kind: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for obj, raw in items:
+            if obj.id in out:
+                errors.append(DataError(f"duplicate {kind} id {obj.id!r}", file=file,
+                                        line=getattr(raw, "line", None), fix=f"give each {kind} its own id"))
+            out[obj.id] = obj
+        return out
+
+    issues_file, parties_file = root / "issues.yaml", root / "parties.yaml"
+    profile.issues = unique(_load_list(issues_file, "issues", Issue, errors), issues_file, "issue")
+    profile.parties = unique(_load_list(parties_file, "parties", Party, errors), parties_file, "party")
+
+    if meta is not None:
+        for i, pid in enumerate(meta.principals):
+            _check_party(profile, pid, root / "profile.yaml", None, errors)
+
+    position_files = [root / "positions.yaml"] if (root / "positions.yaml").is_file() else []
+    position_files += sorted((root / "positions").glob("*.y*ml")) if (root / "positions").is_dir() else []
+    seen: dict[tuple[str, str, dt.date], int | None] = {}
+    loaded = [(f, pos, raw) for f in position_files
+              for pos, raw in _load_list(f, "positions", Position, errors)]
+    for positions_file, pos, raw in loaded:
+        ok = _check_party(profile, pos.party, positions_file, _line(raw, "party"), errors)
+        ok = _check_issue(profile, pos.issue, positions_file, _line(raw, "issue"), errors) and ok
+        if not ok:
+            continue
+        for key in ("preferred",):
+            _check_option(profile, pos.issue, pos.preferred, positions_file, _line(raw, key), errors)
+        for key in ("acceptable", "red_lines"):
+            for j, opt in enumerate(getattr(pos, key)):
+                _check_option(profile, pos.issue, opt, positions_file, _line(raw, key, j), errors)
+        k = (pos.party, pos.issue, pos.since)
+        if k in seen:
+            errors.append(DataError(f"two positions of {pos.party} on {pos.issue} since {pos.since}",
+                                    file=positions_file, line=getattr(raw, "line", None),
+                                    fix="merge them, or give the later one its own 'since' date"))
+        seen[k] = getattr(raw, "line", None)
+        profile.positions.append(pos)
+
+    plans_dir = root / "plans"
+    for file in sorted(plans_dir.glob("*.y*ml")) if plans_dir.is_dir() else []:
+        plan = _load_plan(file, errors)
+        if plan is None:
+            continue
+        if plan.id in profile.plans:
+            errors.append(DataError(f"duplicate plan id {plan.id!r} (also in {profile.plan_files[plan.id].name})",
+                                    file=file, line=1, fix="give each plan its own id"))
+            continue
+        _check_plan(profile, plan, file, load_yaml(file), errors)
+        profile.plans[plan.id] = plan
+        profile.plan_files[plan.id] = file
+
+    cases_file = root / "cases.yaml"
+    if cases_file.is_file():
+        profile.cases = unique(_load_list(cases_file, "cases", HistoricalCase, errors), cases_file, "case")
+        for case in profile.cases.values():
+            for issue_id in case.issues:
+                _check_issue(profile, issue_id, cases_file, None, errors)
+
+    if errors:
+        raise ProfileErrors(errors)
+    return profile
+
+
+def validate_profile(name_or_path: str | Path) -> list[DataError]:
+    """Every problem in a profile (empty when it is sound)."""
+    try:
+        load_profile(name_or_path)
+    except ProfileErrors as exc:
+        return exc.errors
+    return []
+
+
+__all__ = ["Profile", "ProfileErrors", "load_profile", "validate_profile", "available_profiles",
+           "bundled_profiles_dir", "MECHANISMS", "DEFAULT_PROFILE", "LDict", "LList"]
