@@ -246,3 +246,18 @@ class ProfileMeta(Model):
     title: str
     principals: list[str] = Field(min_length=2)
     description: str = ""
+
+
+class Document(Model):
+    """A text the extractor reads: an article, a plan text, a transcript. ``id`` is kept from input."""
+
+    id: str
+    text: str
+    title: str = ""
+    url: str | None = None
+    outlet: str = ""
+    author: str = ""
+    date: dt.date | None = None
+    date_source: str = ""
+    path: str | None = None
+    content_hash: str = ""
