@@ -33,3 +33,205 @@ def main() -> None:
             sys.exit(1)
         typer.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(2)
+
+
+# --- shared options -----------------------------------------------------------------------
+
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Optional  # noqa: E402
+
+from rich.console import Console  # noqa: E402
+
+from redline.errors import DataError  # noqa: E402
+from redline.render import FORMATS  # noqa: E402
+
+ProfileOpt = typer.Option(None, "--profile", "-p", envvar="REDLINE_PROFILE",
+                          help="Profile name (bundled) or folder; default russia-ukraine.")
+FormatOpt = typer.Option("terminal", "--format", "-f", help="terminal, md, json or html.")
+AsOfOpt = typer.Option(None, "--as-of", help="Use positions as of this date (YYYY-MM-DD or 'today').")
+
+
+def parse_date(value: str | None, what: str = "--as-of") -> dt.date | None:
+    if value is None:
+        return None
+    if value.lower() == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DataError(f"{what} {value!r} is not a date", fix="write it as YYYY-MM-DD") from None
+
+
+def check_format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        raise DataError(f"unknown format {fmt!r}", fix=f"use one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def split_ids(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _profile(name: str | None):
+    from redline.profile import load_profile
+
+    return load_profile(name)
+
+
+def emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+# --- core commands ----------------------------------------------------------------------------
+
+@app.command()
+def assess(plan: str = typer.Argument(..., help="Plan id from the profile, or a plan YAML file."),
+           profile: Optional[str] = ProfileOpt, fmt: str = FormatOpt, as_of: Optional[str] = AsOfOpt,
+           parties: Optional[str] = typer.Option(None, help="Comma-separated party ids (default: all with positions)."),
+           precedents: bool = typer.Option(True, help="Add the PA-X precedents section when the data is found."),
+           ) -> None:
+    """Score a plan for every party: satisfaction, demands met, red lines crossed, verdict, durability."""
+    from redline.assess import assess as run_assess
+    from redline.render import render_html, render_json, render_markdown
+    from redline.render.terminal import assessment_view
+
+    check_format(fmt)
+    prof = _profile(profile)
+    result = run_assess(prof, plan, as_of=parse_date(as_of), parties=split_ids(parties))
+    if precedents:
+        result.precedents = _precedents_section(prof, result.plan_id, plan)
+    if fmt == "json":
+        emit(render_json(result))
+    elif fmt == "md":
+        emit(render_markdown("assessment", a=result))
+    elif fmt == "html":
+        emit(render_html("assessment", a=result))
+    else:
+        Console().print(assessment_view(result))
+
+
+def _precedents_section(prof, plan_id: str, plan_arg: str) -> dict | None:
+    try:
+        from redline.precedents import plan_precedents
+    except ImportError:
+        return None
+    report = plan_precedents(prof.plan(plan_arg), prof, top=5)
+    return report.model_dump(mode="json") if hasattr(report, "model_dump") else report
+
+
+@app.command()
+def compare(before: str = typer.Argument(..., help="Earlier plan (id or YAML file)."),
+            after: str = typer.Argument(..., help="Later plan (id or YAML file)."),
+            profile: Optional[str] = ProfileOpt, fmt: str = FormatOpt, as_of: Optional[str] = AsOfOpt) -> None:
+    """Two plans side by side by issue, with a word-level redline and each party's before → after."""
+    from redline.assess import compare as run_compare
+    from redline.render import render_html, render_json, render_markdown
+    from redline.render.terminal import comparison_view
+
+    check_format(fmt)
+    result = run_compare(_profile(profile), before, after, as_of=parse_date(as_of))
+    if fmt == "json":
+        emit(render_json(result))
+    elif fmt == "md":
+        emit(render_markdown("comparison", c=result))
+    elif fmt == "html":
+        emit(render_html("comparison", c=result))
+    else:
+        Console().print(comparison_view(result))
+
+
+@app.command()
+def plans(profile: Optional[str] = ProfileOpt, fmt: str = FormatOpt) -> None:
+    """List the profile's plans: id, date, proposers, number of provisions."""
+    from redline.render.terminal import plans_table
+
+    check_format(fmt)
+    prof = _profile(profile)
+    rows = [{"id": p.id, "title": p.title, "date": p.date.isoformat(), "proposers": p.proposers,
+             "status": p.status, "provisions": len(p.provisions), "issues": len(p.terms())}
+            for p in sorted(prof.plans.values(), key=lambda p: p.date)]
+    if fmt == "json":
+        emit(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif fmt in ("md", "html"):
+        from redline.render import md_escape
+
+        lines = ["| id | date | proposers | provisions | issues | title |", "|---|---|---|---|---|---|"]
+        lines += [f"| {r['id']} | {r['date']} | {', '.join(r['proposers'])} | {r['provisions']} | {r['issues']} | "
+                  f"{md_escape(r['title'])} |" for r in rows]
+        emit("\n".join(lines))
+    else:
+        Console().print(plans_table(prof))
+
+
+@app.command()
+def positions(profile: Optional[str] = ProfileOpt, fmt: str = FormatOpt, as_of: Optional[str] = AsOfOpt,
+              parties: Optional[str] = typer.Option(None, help="Comma-separated party ids (columns)."),
+              suggest: bool = typer.Option(False, "--suggest",
+                                           help="Also show positions suggested by extracted statements."),
+              ) -> None:
+    """The party × issue matrix of curated positions (as of a date: latest by default)."""
+    from redline.render.terminal import positions_table
+
+    check_format(fmt)
+    prof = _profile(profile)
+    date = parse_date(as_of)
+    ids = split_ids(parties)
+    for p in ids or []:
+        prof.party(p)
+    if suggest:
+        _suggest_positions(prof, date, fmt)
+        return
+    if fmt == "json":
+        data = [p.model_dump(mode="json") for p in prof.positions_as_of(date, ids).values()]
+        emit(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        Console().print(positions_table(prof, date, ids))
+
+
+def _suggest_positions(prof, date, fmt) -> None:
+    try:
+        from redline.positions.suggest import suggest_cli
+    except ImportError:
+        raise DataError("suggested positions need the extraction extra and a project database",
+                        fix="pip install 'redline[extract]' and run 'redline ingest' first") from None
+    suggest_cli(prof, date, fmt)
+
+
+@app.command()
+def validate(profile_dir: str = typer.Argument(..., help="A profile folder or bundled profile name.")) -> None:
+    """Check a profile: YAML syntax, ids, options on each issue's scale, dates, cross-references."""
+    from redline.profile import load_profile, validate_profile
+
+    problems = validate_profile(profile_dir)
+    if problems:
+        for p in problems:
+            typer.echo(f"error: {p.render()}", err=True)
+        typer.echo(f"{len(problems)} problem(s) found", err=True)
+        raise typer.Exit(1)
+    prof = load_profile(profile_dir)
+    typer.echo(f"ok: {prof.id}: {len(prof.issues)} issues, {len(prof.parties)} parties, "
+               f"{len(prof.positions)} positions, {len(prof.plans)} plans, {len(prof.cases)} cases")
+
+
+@app.command()
+def profiles() -> None:
+    """List the bundled profiles."""
+    from redline.profile import available_profiles, bundled_profiles_dir
+
+    for name in available_profiles():
+        typer.echo(name)
+    if not available_profiles():
+        raise DataError(f"no profiles found in {bundled_profiles_dir()}", fix="set REDLINE_PROFILES")
+
+
+@app.command()
+def schema(kind: str = typer.Argument("assessment", help="assessment or comparison")) -> None:
+    """Print the JSON Schema of the --format json output (stable, versioned by schema_version)."""
+    from redline.assess import Assessment, Comparison
+
+    models = {"assessment": Assessment, "comparison": Comparison}
+    if kind not in models:
+        raise DataError(f"unknown schema {kind!r}", fix="use 'assessment' or 'comparison'")
+    emit(json.dumps(models[kind].model_json_schema(), indent=2, sort_keys=True))
