@@ -15,7 +15,8 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 def main() -> None:
     """Entry point: user and data errors exit 1 with one line each; anything else exits 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except RedlineError as exc:

@@ -69,6 +69,8 @@ class Profile:
     plans: dict[str, Plan]
     cases: dict[str, HistoricalCase] = field(default_factory=dict)
     plan_files: dict[str, Path] = field(default_factory=dict)
+    # Files that failed to load: references into them are not checked, to avoid a cascade of errors.
+    broken: set[str] = field(default_factory=set)
 
     @property
     def id(self) -> str:
@@ -170,6 +172,8 @@ def _check_issue(profile: Profile, issue_id: str, file: Path, line: int | None,
                  errors: list[DataError]) -> bool:
     if issue_id in profile.issues:
         return True
+    if "issues" in profile.broken:
+        return False
     errors.append(DataError(f"unknown issue id {issue_id!r}", file=file, line=line,
                             fix=did_you_mean(issue_id, profile.issues)))
     return False
@@ -179,6 +183,8 @@ def _check_party(profile: Profile, party_id: str, file: Path, line: int | None,
                  errors: list[DataError]) -> bool:
     if party_id in profile.parties:
         return True
+    if "parties" in profile.broken:
+        return False
     errors.append(DataError(f"unknown party id {party_id!r}", file=file, line=line,
                             fix=did_you_mean(party_id, profile.parties)))
     return False
@@ -246,8 +252,14 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
         return out
 
     issues_file, parties_file = root / "issues.yaml", root / "parties.yaml"
+    before = len(errors)
     profile.issues = unique(_load_list(issues_file, "issues", Issue, errors), issues_file, "issue")
+    if len(errors) > before:
+        profile.broken.add("issues")
+    before = len(errors)
     profile.parties = unique(_load_list(parties_file, "parties", Party, errors), parties_file, "party")
+    if len(errors) > before:
+        profile.broken.add("parties")
 
     if meta is not None:
         for i, pid in enumerate(meta.principals):

@@ -131,7 +131,9 @@ def validate(model: type[BaseModel], data: Any, *, file: Path) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
+        # A misspelt key also makes the real key "missing": name the typo, which is the cause.
+        errs = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")
+        err = errs[0]
         loc = tuple(err["loc"])
         where = ".".join(str(p) for p in loc) or "document"
         msg = err["msg"]

@@ -41,7 +41,7 @@ def _num(x: object, digits: int = 2) -> str:
 
 def _env(autoescape: bool) -> Environment:
     env = Environment(loader=PackageLoader("redline.render", "templates"), undefined=StrictUndefined,
-                      autoescape=select_autoescape(["html"]) if autoescape else False,
+                      autoescape=select_autoescape(["html", "html.j2"], default=True) if autoescape else False,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = md_escape
     env.filters["mdlink"] = md_link

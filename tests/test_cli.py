@@ -1,0 +1,71 @@
+"""The CLI as a user runs it: a real process, exit codes 0/1, one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+TOY = str(Path(__file__).parent / "fixtures" / "profiles" / "toy")
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "redline", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_assess_json_and_exit_zero():
+    r = run("assess", "southern-terms", "-p", TOY, "--format", "json", "--no-precedents")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["verdict"]["label"] == "capitulation by NOR"
+
+
+def test_every_format_of_compare():
+    for fmt, marker in (("md", "# southern-terms → mediator-draft"), ("html", "<!doctype html>"),
+                        ("terminal", "Per party, before → after")):
+        r = run("compare", "southern-terms", "mediator-draft", "-p", TOY, "--format", fmt)
+        assert r.returncode == 0, r.stderr
+        assert marker in r.stdout
+
+
+def test_unknown_plan_is_one_line_error_exit_1():
+    r = run("assess", "southern-term", "-p", TOY)
+    assert r.returncode == 1
+    assert r.stderr.strip().splitlines() == ["error: unknown plan 'southern-term': did you mean 'southern-terms'?"]
+    assert "Traceback" not in r.stderr
+
+
+def test_bad_date_and_bad_format():
+    r = run("positions", "-p", TOY, "--as-of", "yesterday-ish")
+    assert r.returncode == 1 and "is not a date (fix: write it as YYYY-MM-DD)" in r.stderr
+    r = run("plans", "-p", TOY, "--format", "pdf")
+    assert r.returncode == 1 and "unknown format 'pdf'" in r.stderr
+
+
+def test_validate_reports_each_problem(tmp_path: Path):
+    import shutil
+
+    bad = tmp_path / "bad"
+    shutil.copytree(TOY, bad)
+    (bad / "issues.yaml").write_text("issues:\n  - id: talks\n    proposition: [unclosed\n")
+    r = run("validate", str(bad))
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith(f"error: {bad / 'issues.yaml'}:") and "malformed YAML" in lines[0]
+    assert lines[-1].endswith("problem(s) found") and "Traceback" not in r.stderr
+    ok = run("validate", TOY)
+    assert ok.returncode == 0 and ok.stdout.startswith("ok: toy: 4 issues, 3 parties")
+
+
+def test_plans_and_positions_json():
+    plans = json.loads(run("plans", "-p", TOY, "--format", "json").stdout)
+    assert [p["id"] for p in plans] == ["southern-terms", "northern-terms", "mediator-draft"]
+    pos = json.loads(run("positions", "-p", TOY, "--format", "json", "--as-of", "2021-01-01").stdout)
+    assert {(p["party"], p["issue"]) for p in pos} >= {("NOR", "river.access"), ("SOU", "border.island")}
+
+
+def test_schema_command_matches_model():
+    from redline.assess import Assessment
+
+    r = run("schema", "assessment")
+    assert r.returncode == 0 and json.loads(r.stdout) == json.loads(json.dumps(Assessment.model_json_schema()))
