@@ -29,14 +29,15 @@ def _bar(x: float | None, width: int = 20) -> Text:
 
 
 def plans_table(profile: Profile) -> Table:
-    t = Table(title=f"Plans in profile {profile.id}")
-    for col in ("id", "date"):
-        t.add_column(col, no_wrap=True)
-    for col in ("proposers", "provisions", "issues", "status", "title"):
+    t = Table(title=f"Plans in profile {profile.id}", show_lines=True)
+    t.add_column("plan", ratio=3, overflow="fold")
+    t.add_column("date", no_wrap=True)
+    for col in ("proposers", "points", "issues", "status"):
         t.add_column(col, overflow="fold")
     for plan in sorted(profile.plans.values(), key=lambda p: p.date):
-        t.add_row(Text(plan.id), str(plan.date), Text(", ".join(plan.proposers)), str(len(plan.provisions)),
-                  str(len(plan.terms())), Text(plan.status), Text(plan.title))
+        t.add_row(Text(plan.id, style="bold") + Text("\n" + plan.title, style="dim"), str(plan.date),
+                  Text(", ".join(plan.proposers)), str(len(plan.provisions)), str(len(plan.terms())),
+                  Text(plan.status))
     return t
 
 
