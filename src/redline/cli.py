@@ -236,3 +236,18 @@ def schema(kind: str = typer.Argument("assessment", help="assessment or comparis
     if kind not in models:
         raise DataError(f"unknown schema {kind!r}", fix="use 'assessment' or 'comparison'")
     emit(json.dumps(models[kind].model_json_schema(), indent=2, sort_keys=True))
+
+
+# --- commands of the other stages -----------------------------------------------------------
+# Each stage package adds its commands through `register(app)`; heavy dependencies (spaCy,
+# SQLAlchemy, FastAPI) are imported inside the commands, so `redline assess` starts fast.
+
+for _module in ("redline.extract.cli", "redline.ingest.cli", "redline.store.cli", "redline.bargain.cli",
+                "redline.precedents.cli", "redline.web.cli"):
+    try:
+        _mod = __import__(_module, fromlist=["register"])
+    except ModuleNotFoundError as _exc:
+        if _exc.name and _exc.name.startswith("redline"):
+            continue  # that stage is not part of this build
+        raise
+    _mod.register(app)
