@@ -60,6 +60,7 @@ class Verdict(BaseModel):
     party: str | None = None
     rule: str
     reasons: list[str]
+    flags: list[str] = Field(default_factory=list, description="secondary findings, e.g. low coverage")
 
 
 class Assessment(BaseModel):
@@ -130,20 +131,23 @@ def verdict(parties: list[PartyAssessment], principals: list[str], rules: Rules)
     sats = {p.party: p.satisfaction for p in ps}
     reasons = [f"{p.party}: satisfaction {_fmt(p.satisfaction)}, demands met {p.demands_met}/"
                f"{p.demands_addressed}, red lines crossed {crossed[p.party]}" for p in ps]
+    demands_total = sum(p.demands_addressed + len(p.unaddressed) for p in ps)
+    coverage = (sum(p.demands_addressed for p in ps) / demands_total) if demands_total else 0.0
+    reasons.append(f"coverage of principals' demands: {coverage:.2f} (threshold {rules.coverage_min})")
+    flags = [f"incomplete: addresses {coverage:.0%} of the principals' demands"] \
+        if coverage < rules.coverage_min else []
 
     if ps and all(crossed[p.party] > 0 for p in ps):
-        return Verdict(label="non-starter for all", rule=VERDICTS["non-starter for all"], reasons=reasons)
+        return Verdict(label="non-starter for all", rule=VERDICTS["non-starter for all"], reasons=reasons,
+                       flags=flags)
     for loser in ps:
         others = [p for p in ps if p.party != loser.party]
         if crossed[loser.party] > 0 and others and all(
                 crossed[o.party] == 0 and o.demands_addressed > 0 and o.demands_met == o.demands_addressed
                 for o in others):
             return Verdict(label=f"capitulation by {loser.party}", party=loser.party,
-                           rule=VERDICTS["capitulation"], reasons=reasons)
+                           rule=VERDICTS["capitulation"], reasons=reasons, flags=flags)
     known = {k: v for k, v in sats.items() if v is not None}
-    demands_total = sum(p.demands_addressed + len(p.unaddressed) for p in ps)
-    coverage = (sum(p.demands_addressed for p in ps) / demands_total) if demands_total else 0.0
-    reasons.append(f"coverage of principals' demands: {coverage:.2f} (threshold {rules.coverage_min})")
     if len(known) >= 2:
         best = max(known, key=known.__getitem__)
         worst = min(known, key=known.__getitem__)

@@ -73,7 +73,9 @@ def positions_table(profile: Profile, as_of: dt.date | None, parties: list[str] 
 def assessment_view(a: Assessment) -> Group:
     head = Text.assemble((a.plan_title, "bold"), f"\n{a.plan_id} · {a.plan_date} · proposed by "
                          f"{', '.join(a.proposers)} · positions as of {a.as_of}")
-    verdict = Panel(Text(a.verdict.label, style="bold") + Text("\n" + a.verdict.rule, style="dim") +
+    flags = "".join(f"\nalso: {f}" for f in a.verdict.flags)
+    verdict = Panel(Text(a.verdict.label, style="bold") + Text(flags, style="yellow") +
+                    Text("\n" + a.verdict.rule, style="dim") +
                     Text("\n" + "\n".join(a.verdict.reasons)), title="Verdict")
     sat = Table(title="Per party", show_lines=False)
     for col in ("party", "satisfaction", "", "demands met", "red lines crossed", "cares about, not addressed"):
