@@ -1,0 +1,97 @@
+"""Ingest: files and folders → documents (→ statements) in the project database.
+
+Batches are committed one at a time, each in one transaction, so an interrupted run loses at
+most the batch in flight and never leaves half a document; running it again stores the rest,
+because documents already stored are recognised by their content hash.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from redline.errors import DataError
+from redline.ingest.readers import Options, iter_files, read_file
+from redline.model import Document, Statement
+from redline.store import IngestResult, Store, content_hash
+from redline.store.store import Skipped
+
+Extractor = Callable[[Sequence[Document]], list[list[Statement]]]
+BATCH = 25
+
+
+def load_extractor(profile=None) -> Extractor:
+    """The statement extractor of ``redline.extract`` as docs → statements per doc.
+
+    Raises a DataError naming the fix when the extractor (or spaCy) is not installed."""
+    try:
+        from redline.extract.pipeline import Extractor as _Extractor
+    except ImportError as exc:
+        raise DataError(f"statement extraction is not available ({exc})",
+                        fix="pip install 'redline[extract]'") from None
+    extractor = _Extractor(profile)
+
+    def run(docs: Sequence[Document]) -> list[list[Statement]]:
+        by_input = {id(d): sts for d, sts in zip(docs, (s for _d, s in extractor.extract(docs)))}
+        return [list(by_input.get(id(d), [])) for d in docs]
+
+    return run
+
+
+class Ingest:
+    """One ingest run: feed it files, it stores in batches and keeps the running result."""
+
+    def __init__(self, store: Store, *, extractor: Extractor | None = None, batch_size: int = BATCH,
+                 opts: Options | None = None,
+                 on_document: Callable[[Document], None] | None = None) -> None:
+        self.store = store
+        self.extractor = extractor
+        self.batch_size = max(1, batch_size)
+        self.opts = opts or Options()
+        self.on_document = on_document
+        self.result = IngestResult()
+        self.batch: list[Document] = []
+
+    def add(self, item: Document | Skipped) -> None:
+        if isinstance(item, Skipped):
+            self.result.skipped.append(item)
+            return
+        if self.on_document:
+            self.on_document(item)
+        self.batch.append(item)
+        if len(self.batch) >= self.batch_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.batch:
+            return
+        batch, self.batch = self.batch, []
+        statements = None
+        if self.extractor is not None:
+            known = self.store.known_hashes(content_hash(d.text) for d in batch)
+            fresh = [d for d in batch if content_hash(d.text) not in known]
+            extracted = dict(zip(map(id, fresh), self.extractor(fresh))) if fresh else {}
+            statements = [extracted.get(id(d), []) for d in batch]
+        self.result.extend(self.store.add_documents(batch, statements))
+
+    def file(self, path: Path, root: Path | None = None) -> None:
+        for item in read_file(path, root, self.opts):
+            self.add(item)
+
+
+def ingest_paths(store: Store, paths: Iterable[str | Path], *, extractor: Extractor | None = None,
+                 batch_size: int = BATCH, opts: Options | None = None,
+                 on_file: Callable[[Path], None] | None = None,
+                 on_document: Callable[[Document], None] | None = None) -> IngestResult:
+    """Ingest files and folders; bad files are skipped with a reason, the rest stored."""
+    run = Ingest(store, extractor=extractor, batch_size=batch_size, opts=opts, on_document=on_document)
+    for item in iter_files(paths):
+        if isinstance(item, Skipped):
+            run.add(item)
+            continue
+        path, root = item
+        run.file(path, root)
+        if on_file:
+            on_file(path)
+    run.flush()
+    return run.result

@@ -1,0 +1,36 @@
+"""Content hashes: the same text ingested twice (re-saved, re-wrapped, from another feed) is one document."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from typing import Any
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """NFC, no BOM or zero-width characters, all whitespace runs one space, trimmed."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\ufeff", "").replace("\u200b", "").replace("\u00ad", "")
+    return _WS.sub(" ", text).strip()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+def input_hash(*parts: Any) -> str:
+    """A cache key for an assessment: sha256 of its inputs as canonical JSON (models are dumped)."""
+    def plain(x: Any) -> Any:
+        if hasattr(x, "model_dump"):
+            return x.model_dump(mode="json")
+        if isinstance(x, (list, tuple)):
+            return [plain(i) for i in x]
+        if isinstance(x, dict):
+            return {str(k): plain(v) for k, v in x.items()}
+        return x
+    blob = json.dumps(plain(list(parts)), sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()

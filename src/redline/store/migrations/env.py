@@ -1,0 +1,18 @@
+"""Alembic environment: run programmatically by ``Store.upgrade()`` with an open connection."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from redline.store.schema import metadata
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is None:  # pragma: no cover - only the programmatic path is supported
+    raise RuntimeError("run migrations through redline.store.open_store(...).upgrade()")
+
+context.configure(connection=connection, target_metadata=metadata,
+                  render_as_batch=connection.dialect.name == "sqlite",
+                  compare_type=True)
+with context.begin_transaction():
+    context.run_migrations()
