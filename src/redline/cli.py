@@ -171,6 +171,7 @@ def positions(profile: Optional[str] = ProfileOpt, fmt: str = FormatOpt, as_of: 
               parties: Optional[str] = typer.Option(None, help="Comma-separated party ids (columns)."),
               suggest: bool = typer.Option(False, "--suggest",
                                            help="Also show positions suggested by extracted statements."),
+              db: Optional[str] = typer.Option(None, "--db", help="Project database (path or URL) for --suggest."),
               ) -> None:
     """The party × issue matrix of curated positions (as of a date: latest by default)."""
     from redline.render.terminal import positions_table
@@ -182,7 +183,7 @@ def positions(profile: Optional[str] = ProfileOpt, fmt: str = FormatOpt, as_of: 
     for p in ids or []:
         prof.party(p)
     if suggest:
-        _suggest_positions(prof, date, fmt)
+        _suggest_positions(prof, date, fmt, db)
         return
     if fmt == "json":
         data = [p.model_dump(mode="json") for p in prof.positions_as_of(date, ids).values()]
@@ -191,13 +192,13 @@ def positions(profile: Optional[str] = ProfileOpt, fmt: str = FormatOpt, as_of: 
         Console().print(positions_table(prof, date, ids))
 
 
-def _suggest_positions(prof, date, fmt) -> None:
+def _suggest_positions(prof, date, fmt, db) -> None:
     try:
         from redline.positions.suggest import suggest_cli
     except ImportError:
         raise DataError("suggested positions need the extraction extra and a project database",
                         fix="pip install 'redline[extract]' and run 'redline ingest' first") from None
-    suggest_cli(prof, date, fmt)
+    suggest_cli(prof, date, fmt, db=db)
 
 
 @app.command()
