@@ -1,0 +1,109 @@
+"""`redline extract`, `redline eval`, `redline parse-plan`: thin shells over redline.extract."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from redline.errors import RedlineError
+
+BACKENDS = ("lexicon", "semantic", "hybrid")
+
+
+def _extractor(profile: Optional[str], backend: str, min_confidence: float = 0.0):
+    from redline.extract.pipeline import Extractor
+    from redline.profile import load_profile
+
+    if backend not in BACKENDS:
+        raise typer.BadParameter(f"--backend must be one of {', '.join(BACKENDS)}")
+    return Extractor(load_profile(profile), backend=backend, min_confidence=min_confidence)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the extraction commands to the `redline` app."""
+
+    @app.command("extract")
+    def extract_cmd(
+        path: Path = typer.Argument(..., help="JSONL of documents (id, text[, date, url, title]) or a text file"),
+        fmt: str = typer.Option("jsonl", "--format", help="jsonl (gold-file format) or table"),
+        backend: str = typer.Option("lexicon", "--backend", help="issue detection: lexicon, semantic or hybrid"),
+        min_confidence: float = typer.Option(0.0, "--min-confidence", help="drop statements below this"),
+        profile: Optional[str] = typer.Option(None, "--profile", help="profile name or folder"),
+    ) -> None:
+        """Extract sourced statements: one JSON line per input document, in input order."""
+        from redline.extract.io import read_documents, write_jsonl
+
+        ex = _extractor(profile, backend, min_confidence)
+        results = ex.extract(read_documents(path))
+        if fmt == "jsonl":
+            write_jsonl(results, sys.stdout)
+        elif fmt == "table":
+            for doc, sts in results:
+                for s in sts:
+                    typer.echo(f"{doc.id}\t{s.party}\t{s.issue}\t{s.polarity.value}\t{s.act.value}\t"
+                               f"{'RED' if s.red_line else ''}\t{s.confidence:.2f}\t{s.speaker}")
+        else:
+            raise typer.BadParameter("--format must be jsonl or table")
+
+    @app.command("eval")
+    def eval_cmd(
+        gold: Path = typer.Argument(..., help="gold JSONL (id, text, statements)"),
+        fmt: str = typer.Option("text", "--format", help="text or json"),
+        backend: str = typer.Option("lexicon", "--backend", help="lexicon, semantic or hybrid"),
+        worst: int = typer.Option(5, "--worst", help="how many worst documents to list"),
+        split: str = typer.Option("all", "--split", help="all, or A / B: a fixed half of the documents"),
+        profile: Optional[str] = typer.Option(None, "--profile"),
+    ) -> None:
+        """Score extraction against a gold file: P/R/F1 on (party, issue, polarity), act, red line."""
+        from redline.extract.evaluate import evaluate, format_report, split_halves
+        from redline.extract.io import read_gold
+
+        records = read_gold(gold)
+        if split in ("A", "B"):
+            records = split_halves(records)[0 if split == "A" else 1]
+        elif split != "all":
+            raise typer.BadParameter("--split must be all, A or B")
+        report = evaluate(records, _extractor(profile, backend))
+        if fmt == "json":
+            typer.echo(json.dumps({"backend": backend, "split": split, "documents": len(records),
+                                   **report.as_dict(worst)}, indent=2))
+        elif fmt == "text":
+            typer.echo(format_report(report, label=f"{backend} backend, {len(records)} documents",
+                                     worst=worst))
+        else:
+            raise typer.BadParameter("--format must be text or json")
+
+    @app.command("parse-plan")
+    def parse_plan_cmd(
+        path: Path = typer.Argument(..., help="a plan text with numbered points or bullets"),
+        plan_id: Optional[str] = typer.Option(None, "--id", help="plan id (default: from the title)"),
+        title: Optional[str] = typer.Option(None, "--title"),
+        date: Optional[str] = typer.Option(None, "--date", help="YYYY-MM-DD"),
+        proposer: list[str] = typer.Option([], "--proposer", help="party id; repeat for several"),
+        url: Optional[str] = typer.Option(None, "--url", help="source URL of the text"),
+        profile: Optional[str] = typer.Option(None, "--profile"),
+    ) -> None:
+        """Parse a plan text into Plan YAML (one provision per point, mapped to issues) for review."""
+        from redline.plans.parse import parse_plan, plan_to_yaml
+
+        if not path.is_file():
+            raise RedlineError(f"{path}: no such file")
+        when = None
+        if date:
+            try:
+                when = dt.date.fromisoformat(date)
+            except ValueError:
+                raise typer.BadParameter("--date must be YYYY-MM-DD") from None
+        ex = _extractor(profile, "lexicon")
+        for p in proposer:
+            if p not in ex.profile.parties:
+                from redline.errors import did_you_mean
+                raise typer.BadParameter(f"unknown party {p!r}: {did_you_mean(p, ex.profile.parties)}")
+        plan = parse_plan(path.read_text(encoding="utf-8"), ex, plan_id=plan_id, title=title,
+                          date=when, proposers=proposer or None, url=url)
+        typer.echo(plan_to_yaml(plan), nl=False)

