@@ -30,7 +30,10 @@ def _run(*args: str):
 def test_db_commands_and_profile_export(tmp_path):
     db = str(tmp_path / "cli.db")
     r = _run("db", "upgrade", "--db", db)
-    assert r.exit_code == 0 and "revision 0001" in r.output
+    from redline.store import open_store
+
+    head = open_store(db).head()
+    assert r.exit_code == 0 and f"revision {head} (head)" in r.output
     r = _run("db", "load-profile", "--db", db)
     assert r.exit_code == 0 and r.output.startswith("loaded russia-ukraine")
     r = _run("db", "export-profile", str(tmp_path / "out"), "--db", db)

@@ -52,6 +52,10 @@ statements = sa.Table(
     sa.Column("url", sa.Text),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, server_default=NOW),
     sa.Index("ix_statements_party_issue", "party", "issue"),
+    # Listing is newest first, filtered by party and/or issue: these let it read in index order.
+    sa.Index("ix_statements_party_date", "party", "date", "id"),
+    sa.Index("ix_statements_issue_date", "issue", "date", "id"),
+    sa.Index("ix_statements_party_issue_date", "party", "issue", "date", "id"),
 )
 
 profiles = sa.Table(

@@ -1,0 +1,243 @@
+"""REST API over the toy profile, on SQLite and on PostgreSQL (each test runs on both)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from webtest_util import auth
+
+PLAN = {"id": "analyst-draft", "title": "Analyst's draft", "date": "2021-08-01", "proposers": ["MED"],
+        "sources": [{"url": "https://example.org/plans/analyst"}],
+        "provisions": [{"number": "1", "text": "Northland boats use the lower river.", "issue": "river.access",
+                        "option": "for"},
+                       {"number": "2", "text": "The island is Southland's.", "issue": "border.island",
+                        "option": "for"}]}
+
+
+def test_profile_parties_issues(client):
+    """The basics a client discovers first must describe the served profile."""
+    info = client.get("/api/profiles").json()
+    assert [p["id"] for p in info] == ["toy"] and info[0]["database"] is True
+    assert client.get("/api/profiles/toy").json()["principals"] == ["NOR", "SOU"]
+    assert client.get("/api/profiles/other").status_code == 404
+    assert {p["id"] for p in client.get("/api/parties").json()} == {"NOR", "SOU", "MED"}
+    assert client.get("/api/issues/army.cap").json()["options"][2]["id"] == "hard"
+    r = client.get("/api/issues/army.kap")
+    assert r.status_code == 404 and "army.cap" in r.json()["detail"]  # did-you-mean survives
+
+
+def test_matrix_follows_as_of(client):
+    """Southland's island red line exists in 2020 and is gone after it softened in June 2021."""
+    def cell(as_of):
+        m = client.get("/api/matrix", params={"as_of": as_of}).json()
+        return next(c for c in m["cells"] if c["party"] == "SOU" and c["issue"] == "border.island")
+
+    early, late = cell("2020-06-01"), cell("2021-07-01")
+    assert early["has_red_line"] and early["red_lines"] == ["against"]
+    assert not late["has_red_line"] and late["acceptable"] == ["against"]
+    assert late["evidence"][0]["quote"] == "we could share the island"
+    assert early["stance"] == "for"
+    m = client.get("/api/matrix", params={"as_of": "2019-01-01"}).json()
+    assert m["cells"] == [] and m["dates"] == ["2020-01-01", "2021-06-01"]
+
+
+def test_positions_csv_escapes_formulas(client):
+    """CSV is for spreadsheets: a quote starting with '=' must not become a formula."""
+    r = client.get("/api/positions", params={"format": "csv", "party": "NOR"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert {row["issue"] for row in rows} == {"river.access", "army.cap", "border.island"}
+    assert all(row["party"] == "NOR" for row in rows)
+    assert client.get("/api/positions", headers={"accept": "text/csv"}).text.startswith("party,")
+    from redline.web.views import to_csv
+
+    assert to_csv([{"quote": "=HYPERLINK(\"x\")"}]).splitlines()[1].startswith('"\'=HYPERLINK')
+
+
+def test_statements_filters_and_pages(client, seeded):
+    """Filters narrow, totals count all matches, pages do not overlap."""
+    all_ = client.get("/api/statements").json()
+    assert all_["total"] == 3
+    assert [s["date"] for s in all_["items"]] == ["2021-06-02", "2021-02-01", "2021-02-01"]  # newest first
+    sou = client.get("/api/statements", params={"party": "SOU"}).json()
+    assert sou["total"] == 2 and {s["party"] for s in sou["items"]} == {"SOU"}
+    river = client.get("/api/statements", params={"issue": "river.access", "since": "2021-01-01",
+                                                   "until": "2021-03-01"}).json()
+    assert river["total"] == 2
+    text = client.get("/api/statements", params={"q": "SHARE the"}).json()
+    assert [s["quote"] for s in text["items"]] == ["we could share the island"]
+    p1 = client.get("/api/statements", params={"limit": 2}).json()
+    p2 = client.get("/api/statements", params={"limit": 2, "offset": 2}).json()
+    assert len(p1["items"]) == 2 and len(p2["items"]) == 1 and p2["total"] == 3
+    assert p1["items"][-1] != p2["items"][0]
+    assert client.get("/api/statements", params={"q": "a\x00b"}).status_code == 422
+    assert client.get("/api/statements", params={"q": "%_"}).json()["total"] == 0  # LIKE wildcards are literal
+    r = client.get("/api/statements", params={"format": "csv", "party": "NOR"})
+    assert list(csv.DictReader(io.StringIO(r.text)))[0]["quote"] == "access or nothing"
+
+
+def test_documents_list_and_detail(client, seeded):
+    """Documents come back with their statements; search matches the text."""
+    docs = client.get("/api/documents").json()
+    assert docs["total"] == 2 and docs["items"][0]["id"] == "art-2"
+    hit = client.get("/api/documents", params={"q": "onerror"}).json()
+    assert [d["id"] for d in hit["items"]] == ["art-1"]
+    detail = client.get("/api/documents/art-1").json()
+    assert "<script>" in detail["document"]["text"]  # the API returns data as stored: JSON is not HTML
+    assert len(detail["statements"]) == 2
+    assert client.get("/api/documents/nope").status_code == 404
+
+
+def test_document_ingest_and_statements(client, token):
+    """Writes with a token store documents and statements; a duplicate text is recognised."""
+    body = [{"id": "d1", "text": "Mediatoria FM: talk now.", "title": "Talks", "date": "2022-01-01",
+             "url": "javascript:alert(1)"}]
+    r = client.post("/api/documents", params={"extract": "false"}, json=body, headers=auth(token))
+    assert r.status_code == 201 and r.json()["stored"] == ["d1"]
+    again = client.post("/api/documents", params={"extract": "false"}, json=body, headers=auth(token)).json()
+    assert again["stored"] == [] and again["duplicates"][0]["existing_id"] == "d1"
+    assert client.get("/api/documents/d1").json()["document"]["url"] is None  # only http(s) kept
+    st = [{"party": "MED", "issue": "talks", "polarity": "for", "quote": "talk now"}]
+    r = client.post("/api/documents/d1/statements", json=st, headers=auth(token))
+    assert r.status_code == 201 and r.json()["added"] == 1
+    r = client.post("/api/documents/d1/statements", json=st, headers=auth(token))
+    assert client.get("/api/statements", params={"party": "MED"}).json()["total"] == 2  # appended, not replaced
+    bad = [{"party": "XXX", "issue": "talks", "polarity": "for", "quote": "?"}]
+    assert client.post("/api/documents/d1/statements", json=bad, headers=auth(token)).status_code == 404
+    bad_opt = [{"party": "MED", "issue": "army.cap", "polarity": "for", "option": "huge", "quote": "?"}]
+    assert client.post("/api/documents/d1/statements", json=bad_opt, headers=auth(token)).status_code == 422
+    assert client.post("/api/documents/zz/statements", json=st, headers=auth(token)).status_code == 404
+
+
+def test_upload_reads_html(client, token):
+    """Uploaded HTML goes through the ingest readers: the text is kept, the markup is not."""
+    html = (b"<html><head><title>Upload &amp; test</title></head><body><p>Northland PM: access or nothing."
+            b"<script>evil()</script></p></body></html>")
+    r = client.post("/api/documents/upload", params={"extract": "false"},
+                    files=[("files", ("a.html", html, "text/html")), ("files", ("b.bin", b"\xff\xfe\x00", "x/y"))],
+                    headers=auth(token))
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert len(out["stored"]) == 1 and out["skipped"][0]["source"] == "b.bin"
+    doc = client.get(f"/api/documents/{out['stored'][0]}").json()["document"]
+    assert "access or nothing" in doc["text"] and "evil()" not in doc["text"]
+
+
+def test_plans_crud(client, token):
+    """Saved plans are checked, listed beside bundled ones, assessed, replaced and deleted."""
+    h = auth(token)
+    assert client.post("/api/plans", json=PLAN, headers=h).status_code == 201
+    assert client.post("/api/plans", json=PLAN, headers=h).status_code == 409
+    listed = {p["id"]: p for p in client.get("/api/plans").json()}
+    assert listed["analyst-draft"]["bundled"] is False and listed["mediator-draft"]["bundled"] is True
+    a = client.get("/api/plans/analyst-draft/assessment").json()
+    nor = next(p for p in a["parties"] if p["party"] == "NOR")
+    assert nor["red_lines_crossed"] == [] and a["plan_id"] == "analyst-draft"
+    changed = dict(PLAN, provisions=[dict(PLAN["provisions"][0], option="against",
+                                          text="Northland boats stay out.")])
+    assert client.put("/api/plans/analyst-draft", json=changed, headers=h).status_code == 200
+    a2 = client.get("/api/plans/analyst-draft/assessment").json()
+    nor2 = next(p for p in a2["parties"] if p["party"] == "NOR")
+    assert [o["issue"] for o in nor2["red_lines_crossed"]] == ["river.access"]  # cache keyed by content
+    assert client.put("/api/plans/other-id", json=changed, headers=h).status_code == 422
+    assert client.put("/api/plans/mediator-draft",
+                      json=client.get("/api/plans/mediator-draft").json(), headers=h).status_code == 409
+    bad = dict(PLAN, id="bad", provisions=[dict(PLAN["provisions"][0], option="maybe")])
+    r = client.post("/api/plans", json=bad, headers=h)
+    assert r.status_code == 422 and "maybe" in str(r.json()["detail"])
+    assert client.delete("/api/plans/analyst-draft", headers=h).status_code == 204
+    assert client.get("/api/plans/analyst-draft").status_code == 404
+    assert client.delete("/api/plans/analyst-draft", headers=h).status_code == 404
+    assert client.delete("/api/plans/mediator-draft", headers=h).status_code == 409
+
+
+def test_plan_ids_are_not_paths(client):
+    """The library accepts a YAML path as a plan id; over HTTP that would read the server's disk."""
+    path = "tests/fixtures/profiles/toy/plans/mediator-draft.yaml"
+    assert client.get("/api/assess", params={"plan": path}).status_code == 404
+    assert client.get("/api/compare", params={"a": path, "b": "mediator-draft"}).status_code == 404
+
+
+def test_assess_compare_bargain_timeline(client, seeded):
+    """Analysis endpoints give the library's answers (values checked, not just status codes)."""
+    a = client.get("/api/assess", params={"plan": "southern-terms"}).json()
+    nor = next(p for p in a["parties"] if p["party"] == "NOR")
+    assert {o["issue"] for o in nor["red_lines_crossed"]} == {"river.access", "army.cap"}
+    assert a["verdict"]["label"].startswith("capitulation") or "NOR" in str(a["verdict"])
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/assess", params={
+        "plan": "southern-terms", "format": "csv"}).text)))
+    assert any(r["party"] == "NOR" and r["status"] == "red line crossed" for r in rows)
+    c = client.get("/api/compare", params={"a": "southern-terms", "b": "mediator-draft"}).json()
+    river = next(ch for ch in c["changes"] if ch["issue"] == "river.access")
+    assert river["change"] == "changed" and {"insert", "delete"} <= {s["op"] for s in river["redline"]}
+    nor_c = next(p for p in c["parties"] if p["party"] == "NOR")
+    assert "river.access" in nor_c["red_lines_removed"]
+    bg = client.get("/api/bargain", params={"solution": "maxmin"}).json()
+    assert bg["solutions"] and set(bg["solutions"][0]["package"]) == set(bg["issues"])
+    for issue, option in bg["solutions"][0]["package"].items():
+        assert (issue, option) not in {("river.access", "against"), ("army.cap", "hard")}  # NOR's red lines
+    t = client.get("/api/timeline", params={"party": "SOU", "issue": "border.island"}).json()
+    assert [s["since"] for s in t["positions"]] == ["2020-01-01", "2021-06-01"]
+    assert [s["quote"] for s in t["statements"]] == ["we could share the island"]
+    assert t["statements"][0]["level"] == t["options"].index("for")
+    assert client.get("/api/timeline", params={"party": "SOU", "issue": "nope"}).status_code == 404
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("post", "/api/plans", PLAN),
+    ("put", "/api/plans/analyst-draft", PLAN),
+    ("delete", "/api/plans/analyst-draft", None),
+    ("post", "/api/documents", [{"text": "x"}]),
+    ("post", "/api/documents/art-2/statements", [{"party": "NOR", "issue": "talks", "polarity": "for"}]),
+])
+def test_writes_need_a_live_token(client, app, method, path, body):
+    """No token, a wrong token, and a revoked token are all refused before anything is written."""
+    store = app.state.backend.store
+    secret = store.create_token("soon-revoked")
+    kwargs = {"json": body} if body is not None else {}
+    before = store.stats()
+    for headers in ({}, auth("rl_wrong"), {"authorization": "Basic dXNlcjpwYXNz"}):
+        r = getattr(client, method)(path, headers=headers, **kwargs)
+        assert r.status_code == 401, (headers, r.text)
+        assert r.headers["www-authenticate"] == "Bearer"
+    store.revoke_token("soon-revoked")
+    r = getattr(client, method)(path, headers=auth(secret), **kwargs)
+    assert r.status_code == 401
+    assert store.stats() == before
+
+
+def test_request_size_limit(client, token):
+    """Oversized bodies are refused with 413, with or without a declared length."""
+    big = [{"text": "x" * (3 * 1024 * 1024)}]
+    r = client.post("/api/documents", json=big, headers=auth(token))
+    assert r.status_code == 413
+
+    def chunks():
+        for _ in range(40):
+            yield b"[" + b" " * 100_000
+    r = client.post("/api/documents", content=chunks(), headers={**auth(token), "content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_security_headers_everywhere(client):
+    """The CSP must be on API answers, pages and errors alike."""
+    for path in ("/api/matrix", "/matrix", "/api/plans/nope", "/static/app.css", "/docs"):
+        r = client.get(path)
+        csp = r.headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp, path
+        assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_openapi_lists_every_endpoint(client):
+    """The OpenAPI schema is the contract: every resource of the issue is in it, writes carry auth."""
+    schema = client.get("/openapi.json").json()
+    paths = schema["paths"]
+    for p in ("/api/profiles", "/api/parties", "/api/issues", "/api/positions", "/api/matrix", "/api/statements",
+              "/api/documents", "/api/documents/upload", "/api/plans", "/api/plans/{plan_id}", "/api/assess",
+              "/api/compare", "/api/bargain", "/api/timeline"):
+        assert p in paths, p
+    assert paths["/api/plans"]["post"].get("security")
+    assert not paths["/api/plans"]["get"].get("security")

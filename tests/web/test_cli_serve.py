@@ -1,0 +1,67 @@
+"""`redline serve` (registered on a Typer app by redline.web.cli.register), run for real."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import httpx
+import typer
+from typer.testing import CliRunner
+
+from webtest_util import TOY, free_port
+
+SCRIPT = """
+import sys, typer
+from redline.web.cli import register
+app = typer.Typer()
+@app.callback()
+def main() -> None: pass
+register(app)
+app(sys.argv[1:])
+"""
+
+
+def test_register_adds_serve():
+    from redline.web.cli import register
+
+    app = typer.Typer()
+
+    @app.callback()
+    def main() -> None:
+        pass
+
+    register(app)
+    out = CliRunner().invoke(app, ["serve", "--help"])
+    assert out.exit_code == 0
+    for opt in ("--host", "--port", "--workers", "--db", "--profile"):
+        assert opt in out.output
+
+
+def test_serve_two_workers_on_sqlite(tmp_path):
+    """Two worker processes share one SQLite file; both answer, and the page carries the CSP."""
+    port = free_port()
+    db = tmp_path / "serve.sqlite3"
+    proc = subprocess.Popen([sys.executable, "-c", SCRIPT, "serve", "--port", str(port), "--workers", "2",
+                             "--db", str(db), "--profile", str(TOY), "--log-level", "warning"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/api/profiles", timeout=2)
+                if r.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert proc.poll() is None, proc.stdout.read()
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.3)
+        assert r.json()[0]["id"] == "toy" and r.json()[0]["database"] is True
+        page = httpx.get(f"http://127.0.0.1:{port}/matrix", timeout=10)
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        assert db.is_file()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
