@@ -50,6 +50,17 @@ class Lexicon:
     patterns: list[IssuePattern]
     require_act: frozenset[str]
     anchors: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    silent_verbs: frozenset[str] = frozenset()
+    offer_issues: frozenset[str] = frozenset()
+    addressee_verbs: frozenset[str] = frozenset()
+    topic_nouns: frozenset[str] = frozenset()
+    contrast_marks: frozenset[str] = frozenset()
+    reject_words: frozenset[str] = frozenset()
+    talks_frame_deps: frozenset[str] = frozenset()
+    talks_frame_preps: frozenset[str] = frozenset()
+    talks_frame_nouns: frozenset[str] = frozenset()
+    talks_frame_verbs: frozenset[str] = frozenset()
+    clause_report_verbs: frozenset[str] = frozenset()
     issue_ids: list[str] = field(default_factory=list)
 
 
@@ -144,6 +155,17 @@ def load_lexicon(profile: Profile, path: str | Path | None = None) -> Lexicon:
         media=_words_regex(raw.get("media_sources") or []),
         pronouns=frozenset(p.lower() for p in raw.get("pronouns") or []),
         plan_intro=_compile(raw.get("plan_intro") or r"(?!x)x", file, "plan_intro"),
+        offer_issues=frozenset(i for i, spec in (raw.get("issues") or {}).items() if spec.get("asking_offers")),
+        addressee_verbs=frozenset(v.lower() for v in raw.get("addressee_verbs") or []),
+        talks_frame_deps=frozenset((raw.get("talks_frame") or {}).get("deps") or []),
+        talks_frame_preps=frozenset((raw.get("talks_frame") or {}).get("preps") or []),
+        talks_frame_nouns=frozenset((raw.get("talks_frame") or {}).get("nouns") or []),
+        talks_frame_verbs=frozenset((raw.get("talks_frame") or {}).get("verbs") or []),
+        reject_words=frozenset(v.lower() for v in raw.get("reject_words") or []),
+        contrast_marks=frozenset(v.lower() for v in raw.get("contrast_marks") or []),
+        topic_nouns=frozenset(v.lower() for v in raw.get("topic_nouns") or []),
+        clause_report_verbs=frozenset(v.lower() for v in raw.get("clause_report_verbs") or []),
+        silent_verbs=frozenset(v.lower() for v in raw.get("silent_verbs") or []),
         patterns=patterns, require_act=frozenset(require_act), anchors=anchors, issue_ids=list(profile.issues),
     )
 

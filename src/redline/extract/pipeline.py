@@ -73,6 +73,7 @@ class Candidate:
     dropped: str = ""
     fixed_act: Act | None = None
     flip: bool = False  # a reaction to another party's statement: polarity turned around
+    act_token: Any = None  # the path token whose word gave the act
 
 
 @dataclass
@@ -93,7 +94,7 @@ class DocState:
     sents: list[Sent] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     last_speaker: tuple[str, str] | None = None
-    plan_owner: tuple[str, str, int] | None = None  # party, speaker, sentence index
+    plan_owner: tuple[list[str], str, int] | None = None  # parties, speaker, sentence index
 
 
 @dataclass
@@ -244,6 +245,10 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
     """Who a clause head speaks for: its subject (or passive agent, or a position noun's owner)."""
     lex = ctx.lexicon
     subj = [c for c in tok.children if c.dep_ in SUBJ_DEPS]
+    if subj and subj[0].dep_ == "nsubjpass" and tok.lemma_.lower() in lex.addressee_verbs:
+        subj = []  # "Peskov was asked to comment", "Kyiv was urged to …": the addressee holds nothing
+        if not any(c.dep_ == "agent" for c in tok.children):
+            return Level(tok, "unknown", [], tok.text)
     if not subj:
         agent = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         subj = agent
@@ -256,10 +261,17 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         owners = [c for c in tok.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
         owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")
                    for g in c.children if g.dep_ == "pobj"]
+        # "a plan drafted by X and Y", "the proposal put forward by X" (not "… rejected by X")
+        owners += [g for c in tok.children if c.dep_ == "acl"
+                   and _act_lemma(c, ctx, lexical=True) not in (None, "reject", "other")
+                   for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
         ids: set[int] = set()
         for o in owners:
             ids |= _core_ids(o)
         found = _mentions_in(sent, ids)
+        if not found and any(c.dep_ == "poss" and c.lower_ in ("his", "her") for c in tok.children):
+            # "thanked Erdogan for his willingness to mediate": the nearest person named before
+            found = [m for m in sent.mentions if m.end <= tok.i and m.kind == "alias"][-1:]
         if found:
             parties = list(dict.fromkeys(m.party for m in found))
             return Level(tok, "party", parties, found[0].text)
@@ -278,7 +290,10 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
     if lex.non_party.search(text) and not direct:
         return Level(tok, "nonparty", [], text)
     if found:
-        use = direct or found[:1]
+        loose = [m for m in found if not _under_topic_prep(state.doc[m.end - 1])]
+        if not direct and not loose:
+            return None
+        use = direct or loose[:1]
         parties = list(dict.fromkeys(m.party for m in use))
         speaker = " ".join(m.text for m in use[:1])
         # a person named beside the party ("Russian President Vladimir Putin") is the speaker
@@ -298,6 +313,14 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
     if head.pos_ == "PROPN" or lex.non_party.search(text):
         return Level(tok, "nonparty" if lex.non_party.search(text) else "unknown", [], text)
     return None
+
+
+def _under_topic_prep(tok: Any) -> bool:
+    """"(disagreements) between Russia and Ukraine", "(talks) with Kyiv": a party named as a
+    participant or topic, not as the one speaking."""
+    while tok.dep_ in ("conj", "compound", "appos") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.dep_ == "pobj" and tok.head.lower_ in ("between", "among", "with", "on", "about", "over")
 
 
 def _sentence_source(sent: Sent, ctx: Context, state: DocState) -> Level | None:
@@ -356,10 +379,9 @@ def _condition_of(path: list[Any], upto: int, lex: Lexicon) -> str:
             marks = " ".join(c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod"))
             if any(re.search(rf"\b{re.escape(m)}\b", marks) for m in lex.condition_marks):
                 return "if"
-        if tok.lower_ == "exchange" and tok.head.lower_ in ("in",):
-            return "exchange"
-        if tok.lower_ in ("return",) and tok.head.lower_ == "in" and tok.dep_ == "pobj":
-            return "exchange"
+        if tok.lower_ in ("exchange", "return") and tok.head.lower_ == "in" and tok.dep_ == "pobj" \
+                and tok.head.i == tok.i - 1:
+            return "exchange"  # "in exchange for" / "in return for", not "in the return of"
         if tok.lower_ in ("after", "until", "unless") and tok.dep_ == "prep":
             return "if"
     return ""
@@ -376,6 +398,9 @@ def stage_attribute(state: DocState, ctx: Context) -> None:
     for sent in state.sents:
         for hit in sent.hits:
             path = _path(hit, state)
+            cut = _contrast_cut(path, ctx)
+            if cut:
+                path = path[:cut + 1]
             levels: list[tuple[int, Level]] = []
             hit_ids = set(range(hit.start, hit.end))
             for i, tok in enumerate(path):
@@ -387,12 +412,13 @@ def stage_attribute(state: DocState, ctx: Context) -> None:
                                                for t in state.doc[m.start:m.end]) and i == 0:
                     continue  # the issue phrase's own subject ("Ukraine joins NATO") is content
                 levels.append((i, lvl))
-            cand = _choose(hit, path, levels, sent, state, ctx)
+            cand = _choose(hit, path, levels, sent, state, ctx, own_clause=bool(cut))
             if cand is not None:
                 sent.candidates.append(cand)
             sent.candidates.extend(_acl_owners(hit, path, sent, state, ctx))
         _update_context(sent, state, ctx)
         sent.candidates.extend(_reactions(sent, state, ctx))
+        sent.candidates.extend(_appositive_owners(sent, state, ctx))
 
 
 def _acl_owners(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Context) -> list[Candidate]:
@@ -408,6 +434,34 @@ def _acl_owners(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Con
             act = Act(_act_lemma(child, ctx, lexical=True))
             out.append(Candidate(hit, list(dict.fromkeys(m.party for m in found)), found[0].text,
                                  path, 0, "reported", fixed_act=act))
+    return out
+
+
+def _appositive_owners(sent: Sent, state: DocState, ctx: Context) -> list[Candidate]:
+    """"… never to join NATO, a key Russian demand": an appositive position noun with an owner
+    names whose position the content is (the owner holds it, with the noun's act)."""
+    lex = ctx.lexicon
+    out: list[Candidate] = []
+    for tok in sent.span:
+        if tok.dep_ != "appos" or tok.pos_ not in ("NOUN", "PROPN") or tok.lower_ not in lex.position_nouns:
+            continue
+        lvl = _level_for(tok, sent, ctx, state)
+        if lvl is None or lvl.kind != "party":
+            continue
+        head = tok.head
+        if head.pos_ not in ("VERB", "AUX") and head.dep_ in ("dobj", "pobj", "attr") and \
+                head.head.pos_ in ("VERB", "AUX"):
+            head = head.head  # "… never to join NATO, a key Russian demand": the whole phrase
+        inside = _subtree_ids(head) - _subtree_ids(tok)
+        for cand in list(sent.candidates):
+            if cand.hit.start not in inside or set(cand.parties) & set(lvl.parties):
+                continue
+            ids = [t.i for t in cand.path]
+            hi = ids.index(head.i) if head.i in ids else 0
+            if head.i in range(cand.hit.start, cand.hit.end):
+                hi = 0
+            out.append(Candidate(cand.hit, lvl.parties, lvl.speaker, cand.path, hi, "reported",
+                                 fixed_act=Act(lex.position_nouns[tok.lower_])))
     return out
 
 
@@ -436,11 +490,23 @@ def _reactions(sent: Sent, state: DocState, ctx: Context) -> list[Candidate]:
     return out
 
 
+def _contrast_cut(path: list[Any], ctx: Context) -> int:
+    """"Moscow wanted X, while Kiev insisted on Y": a contrast clause with its own subject is its
+    own statement; the main clause's speaker does not reach into it. The index to cut at, or 0."""
+    for i, tok in enumerate(path):
+        if i == 0 or tok.dep_ != "advcl":
+            continue
+        marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
+        if marks & ctx.lexicon.contrast_marks and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+            return i
+    return 0
+
+
 def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Sent,
-            state: DocState, ctx: Context) -> Candidate | None:
+            state: DocState, ctx: Context, own_clause: bool = False) -> Candidate | None:
     lex = ctx.lexicon
     # top source: the sentence source if it sits above the path, else the highest party level
-    top_source = sent.source
+    top_source = None if own_clause else sent.source
     speaking = [(i, l) for i, l in levels
                 if l.kind in ("party", "pronoun", "nonparty", "unknown")
                 and (_phrase_lemma(l.token) in lex.reporting_verbs
@@ -464,9 +530,13 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
                 and l.token.lemma_.lower() not in lex.aim_verbs]
         media = top.kind == "nonparty" and lex.media.search(top.speaker) and \
             not re.search(r"\b(?:analyst|expert|critic|fellow|former|observer)", top.speaker, re.I)
+        if media and not acts and state.plan_owner is not None:
+            # "Reports indicate the plan aims to freeze the lines": the plan's terms, as reported
+            acts = [(i, l) for i, l in levels if (top_i is None or i < top_i) and l.kind == "plan"]
         if not acts or (top.kind == "nonparty" and not media):
             return None
         top_i, top = acts[0]
+    fixed: Act | None = None
     first = next(((i, l) for i, l in levels if l.kind in ("party", "pronoun", "plan")), None)
     if first is None and top is None:
         return _fallback(hit, path, sent, state, ctx)
@@ -483,7 +553,11 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
             lemma = fl.token.lemma_.lower()
             if lemma in lex.aim_verbs and not _is_first_person(fl):
                 return None
-            if _act_lemma(fl.token, ctx, lexical=True) not in (None, "other"):
+            top_act = _act_lemma(top.token, ctx, lexical=True) if top.token.pos_ in ("VERB", "AUX") else None
+            if top_act == "demand" and top_i < len(path):
+                chosen_i, chosen, via = top_i, top, "source"  # "Putin demanded that Kyiv agree to …"
+                fixed = Act(top_act)
+            elif _act_lemma(fl.token, ctx, lexical=True) not in (None, "other"):
                 chosen_i, chosen, via = fi, fl, "reported"
             else:
                 chosen_i, chosen, via = top_i, top, "source"
@@ -497,12 +571,12 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
     elif chosen.kind == "plan":
         if state.plan_owner is None or sent.index - state.plan_owner[2] > 6:
             return None
-        parties, speaker = [state.plan_owner[0]], state.plan_owner[1]
+        parties, speaker = list(state.plan_owner[0]), state.plan_owner[1]
         via = "plan"
     if not parties:
         return None
     cond = _condition_of(path, chosen_i, lex)
-    return Candidate(hit, parties, speaker, path, chosen_i, via, cond)
+    return Candidate(hit, parties, speaker, path, chosen_i, via, cond, fixed_act=None if cond else fixed)
 
 
 def _is_first_person(level: Level) -> bool:
@@ -513,7 +587,7 @@ def _fallback(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Conte
     """No subject on the path: a point of a plan just introduced, or a quote of the last speaker."""
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in sent.span)
     if not has_verb and state.plan_owner is not None and sent.index - state.plan_owner[2] <= 15:
-        return Candidate(hit, [state.plan_owner[0]], state.plan_owner[1], path, len(path), "plan")
+        return Candidate(hit, list(state.plan_owner[0]), state.plan_owner[1], path, len(path), "plan")
     text = sent.text.strip()
     quoted = text[:1] in QUOTE_CHARS or text[-1:] in QUOTE_CHARS
     if quoted and state.last_speaker is not None:
@@ -537,10 +611,38 @@ def _update_context(sent: Sent, state: DocState, ctx: Context) -> None:
         if tok.lower_ in lex.position_nouns and lex.plan_intro.search(tok.text):
             lvl = _level_for(tok, sent, ctx, state)
             if lvl is not None and lvl.kind == "party" and lvl.parties:
-                state.plan_owner = (lvl.parties[0], lvl.speaker, sent.index)
+                state.plan_owner = (list(lvl.parties), lvl.speaker, sent.index)
+    if state.plan_owner is not None:
+        _disown(sent, state, ctx)
     for cand in sent.candidates:
         if cand.via in ("subject", "source", "reported"):
             state.last_speaker = (cand.parties[0], cand.speaker)
+
+
+def _disown(sent: Sent, state: DocState, ctx: Context) -> None:
+    """GUIDELINES: a party whose government rejects or disowns the plan gets nothing for its terms
+    ("the plan has been rejected by the U.S. government", "Washington disowned the draft")."""
+    lex = ctx.lexicon
+    assert state.plan_owner is not None
+    for tok in sent.span:
+        if tok.pos_ not in ("VERB", "AUX") or _act_lemma(tok, ctx, lexical=True) != "reject" or _is_negated(tok):
+            continue
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        if not any(h.lower_ in lex.position_nouns and lex.position_nouns[h.lower_] in ("propose", "demand")
+                   for o in objs for h in _conj_heads(o)):
+            continue
+        if any(o.dep_ == "nsubjpass" for o in objs):  # "… has been rejected by the U.S. government"
+            ids = {g.i for a in tok.children if a.dep_ == "agent" for g in a.subtree}
+            rejecting = {m.party for m in _mentions_in(sent, ids)}
+        else:
+            lvl = _level_for(tok, sent, ctx, state)
+            rejecting = set(lvl.parties) if lvl is not None and lvl.kind == "party" else set()
+        if not rejecting:
+            continue
+        owners = [p for p in state.plan_owner[0] if p not in rejecting]
+        state.plan_owner = (owners, state.plan_owner[1], state.plan_owner[2]) if owners else None
+        if state.plan_owner is None:
+            return
 
 
 def _act_lemma(tok: Any, ctx: Context, lexical: bool = False) -> str | None:
@@ -552,8 +654,9 @@ def _act_lemma(tok: Any, ctx: Context, lexical: bool = False) -> str | None:
         act = lex.position_nouns[tok.lower_]
     for child in ([] if lexical else tok.children):
         if child.dep_ in ("aux", "auxpass") and child.lower_ in MODAL_DEMAND:
-            if child.lower_ in ("have", "has") and not any(c.lower_ == "to" for c in tok.children):
-                continue
+            if child.lower_ in ("have", "has") and not (
+                    child.i + 1 < len(tok.doc) and tok.doc[child.i + 1].lower_ == "to"):
+                continue  # "has to withdraw" is a demand; "has ruled out … to Russia" is not
             return "demand"
     return act
 
@@ -570,8 +673,14 @@ def stage_polarity(state: DocState, ctx: Context) -> None:
             for i, tok in enumerate(cand.path[:top + 1]):
                 if cand.condition and i > 0 and _condition_of(cand.path[:i], i, lex):
                     break  # what the holder asks in return keeps its own polarity
-                if i > 0 and cand.path[i - 1].dep_ == "conj":
+                if i > 0 and (cand.path[i - 1].dep_ == "conj" or (
+                        cand.path[i - 1].dep_ in ("dep", "parataxis")
+                        and cand.path[i - 1].pos_ in ("VERB", "AUX") and tok.pos_ in ("VERB", "AUX"))):
                     continue  # "has never given up and is ready to talk": the negation stays left
+                if i > 0 and tok.lemma_.lower() in lex.silent_verbs:
+                    if _is_negated(tok):
+                        cand.dropped = "nothing said (negated reporting verb)"
+                    continue  # "did not say whether …": not saying is not saying the opposite
                 if tok.i not in inside and i > 0:
                     lemma = tok.lemma_.lower()
                     if lemma in lex.flip_verbs and not (lemma == "rule" and not _phrase_lemma(tok).endswith("out")):
@@ -606,14 +715,27 @@ def stage_act(state: DocState, ctx: Context) -> None:
                 continue
             act = None
             top = min(cand.holder_index, len(cand.path) - 1)
-            for tok in cand.path[: top + 1]:
+            order = list(cand.path[: top + 1])
+            if cand.holder_index < len(cand.path) and cand.via in ("subject", "reported") and top > 0:
+                # the holder's own verb names its act: "Putin demanded that Kyiv agree to …" is a
+                # demand, "Zelensky offered the prospect of Ukraine accepting …" an offer
+                order = [cand.path[top], *order[:-1]]
+            for k, tok in enumerate(order):
                 a = _act_lemma(tok, ctx)
+                if a is not None and tok.lemma_.lower() in ctx.lexicon.clause_report_verbs and any(
+                        c.dep_ == "ccomp" and c.i in {t.i for t in cand.path} for c in tok.children):
+                    a = "other"  # "suggested that …", "agreed that …": a report, not an act
                 if a is None or a == "other":
                     continue
                 if _is_negated(tok) and a in ("accept", "propose", "demand"):
                     a = "reject"
+                elif _is_negated(tok) and a == "reject":
+                    a = "propose"  # "is not ruled out", "does not reject": an opening
                 act = a
+                cand.act_token = tok
                 break
+            if act is None:
+                act = _implicit_reject(cand, top, ctx)
             if act is None and cand.via == "plan":
                 act = "propose"
             if act is None and any(
@@ -622,7 +744,55 @@ def stage_act(state: DocState, ctx: Context) -> None:
                 act = "propose"  # the offer side of a conditional offer
             if act == "demand" and cand.via == "plan" and not re.search(r"\bmust\b|\bcondition", sent.text, re.I):
                 act = "propose"
+            if act == "demand" and cand.hit.issue in ctx.lexicon.offer_issues and not cand.condition:
+                act = "propose"  # asking for talks is offering them (PLOVER: a call to meet is AGREE)
             cand.act = Act(act or "other")
+
+
+def _implicit_reject(cand: Candidate, top: int, ctx: Context) -> str | None:
+    """No act word: an evaluative rejection on the path ("… is an unrealistic objective") or the
+    holder's own refusal in the future ("Kyiv would not compromise its sovereignty") rejects."""
+    lex = ctx.lexicon
+    inside = range(cand.hit.start, cand.hit.end)
+    for tok in cand.path[: top + 1]:
+        for c in tok.children:
+            if c.i in inside or c.dep_ not in ("acomp", "attr", "oprd"):
+                continue
+            if c.lower_ in lex.reject_words or any(g.lower_ in lex.reject_words for g in c.children
+                                                   if g.dep_ == "amod"):
+                return "reject"
+    for tok in cand.path[: top + 1]:
+        if tok.pos_ != "VERB" or not _is_negated(tok):
+            continue
+        if not any(c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "wo", "can", "ca", "cannot")
+                   for c in tok.children):
+            continue
+        subj = [c for c in tok.children if c.dep_ == "nsubj"]
+        if not subj:
+            continue
+        words = {t.lower_ for t in subj[0].subtree}
+        own = any(m.party in cand.parties for m in _named_parties(subj[0], ctx)) or \
+            subj[0].lower_ in FIRST_PERSON
+        if own or words & {"we", "i"}:
+            return "reject"
+    return None
+
+
+def _named_parties(tok: Any, ctx: Context) -> list["_Named"]:
+    """Parties named in a phrase (alias lookup on its tokens; used outside a Sent)."""
+    out = []
+    text = " ".join(t.text for t in tok.subtree)
+    for m in ctx.lexicon.alias_regex.finditer(text):
+        party = ctx.alias_lower.get(m.group(0).lower())
+        if party:
+            out.append(_Named(party, m.group(0)))
+    return out
+
+
+@dataclass
+class _Named:
+    party: str
+    text: str
 
 
 def stage_red_line(state: DocState, ctx: Context) -> None:
@@ -661,6 +831,9 @@ def stage_filter(state: DocState, ctx: Context) -> None:
         for cand in sent.candidates:
             if cand.hit.issue in lex.require_act and cand.act == Act.OTHER:
                 cand.dropped = "talks need readiness, agreement or refusal"
+            elif cand.hit.issue in lex.require_act and cand.act_token is not None and \
+                    not _governs_closely(cand, lex):
+                cand.dropped = "the stance is not about the talks (talks only mentioned)"
             why = _circumstance(cand, ctx)
             if why:
                 cand.dropped = why
@@ -673,25 +846,69 @@ def stage_filter(state: DocState, ctx: Context) -> None:
                 cand.dropped = cand.dropped or "below min_confidence"
 
 
+def _governs_closely(cand: Candidate, lex: Lexicon) -> bool:
+    """`process.talks` needs the act word to take the talks as its own argument: "ready for talks",
+    "refused to negotiate", "called for a resumption of talks" — not a stance on something else in
+    a sentence that also mentions talks ("concessions in Ukraine negotiations", "offered X as he
+    held talks", "confirmed the start of the second day of negotiations")."""
+    ids = [t.i for t in cand.path]
+    if cand.act_token.i not in ids:
+        return False
+    k = ids.index(cand.act_token.i)
+    hit = range(cand.hit.start, cand.hit.end)
+    for j in range(1, k + 1):
+        below, tok = cand.path[j - 1], cand.path[j]
+        if below.i in hit and tok.i in hit:
+            continue
+        if below.dep_ not in lex.talks_frame_deps:
+            return False
+        if j < k and tok.dep_ == "prep" and tok.lower_ not in lex.talks_frame_preps:
+            return False
+        if j < k and tok.pos_ in ("NOUN", "PROPN") and tok.i not in hit and tok.lower_ not in lex.talks_frame_nouns:
+            return False
+        if j < k and tok.pos_ in ("VERB", "AUX") and tok.i not in hit and tok.lemma_.lower() not in lex.talks_frame_verbs:
+            return False
+    return True
+
+
 def _circumstance(cand: Candidate, ctx: Context) -> str:
     """The issue phrase only sets the scene ("during the talks", "ahead of the summit")."""
     lex = ctx.lexicon
     top = min(cand.holder_index, len(cand.path))
     for tok in cand.path[:top]:
         if tok.dep_ == "prep" and tok.lower_ in lex.circumstantial:
-            if tok.i > 0 and tok.doc[tok.i - 1].lower_ == "only":
+            if _only_before(tok):
                 continue  # "only after a ceasefire" is a condition
+            if tok.lower_ == "as":
+                continue  # "as a guarantor", "as part of a deal": a role, not a time
             return f"circumstance ({tok.lower_} …)"
         if tok.dep_ == "advcl":
             marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
+            if marks & lex.contrast_marks and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+                continue  # "while Kiev insisted on …" contrasts, it does not set the scene
+            if not marks and tok.tag_ == "VBG" and tok.lemma_.lower() in lex.aim_verbs:
+                continue  # "…, aiming to freeze the lines": a purpose, not the scene
             if marks & lex.circumstantial or (not marks and tok.tag_ == "VBG"):
                 return "circumstance (adverbial clause)"
         if tok.dep_ in ("npadvmod",):
             return "circumstance (adverbial noun)"
+        if tok.i not in range(cand.hit.start, cand.hit.end) and (
+                tok.lower_ in lex.topic_nouns or
+                (tok.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in lex.topic_nouns
+                                                     for c in tok.children))):
+            return "a topic, not a position"
     root = cand.path[0]
     if cand.hit.issue in lex.require_act and root.dep_ in ("nsubj", "nsubjpass") and cand.via != "plan":
         return "the talks are the topic, not the object of a stance"
     return ""
+
+
+def _only_before(tok: Any) -> bool:
+    """"only after …", "could only be put to a vote after …": the preposition sets a condition."""
+    doc = tok.doc
+    if tok.i > 0 and doc[tok.i - 1].lower_ == "only":
+        return True
+    return any(c.lower_ == "only" and c.dep_ == "advmod" and c.i < tok.i for c in tok.head.children)
 
 
 def stage_statements(state: DocState, ctx: Context) -> None:
@@ -708,7 +925,8 @@ def stage_statements(state: DocState, ctx: Context) -> None:
                                act=cand.act, red_line=cand.red_line, speaker=cand.speaker,
                                quote=sent.text.strip(), confidence=cand.confidence,
                                document_id=doc.id, date=doc.date, url=doc.url)
-                if key not in best or st.confidence > best[key].confidence:
+                if key not in best or (st.act != Act.OTHER, st.confidence) > (
+                        best[key].act != Act.OTHER, best[key].confidence):
                     best[key] = st
     state.statements = list(best.values())
 
