@@ -112,3 +112,24 @@ def test_bundled_profile_smoke():
     _html(client, "/compare", a=plans[0]["id"], b=plans[-1]["id"])
     assert client.get("/api/statements").status_code == 503
     assert client.post("/api/plans", json={}, headers={"authorization": "Bearer x"}).status_code == 401
+
+
+def test_plan_page_shows_precedents(shared_dir, monkeypatch):
+    """The scorecard carries the PA-X precedents and the profile's historical cases."""
+    from fastapi.testclient import TestClient
+
+    from redline.precedents import plan_precedents
+    from redline.profile import load_profile
+    from redline.web import create_app
+
+    monkeypatch.setenv("REDLINE_PAX", str(shared_dir / "data" / "pax"))
+    client = TestClient(create_app(None, use_database=False))
+    html = _html(client, "/plans/russia-2024-06-terms")
+    section = html[html.index('id="precedents"'):html.index("<h2>Provisions</h2>")]
+    profile = load_profile()
+    expected = plan_precedents(profile.plan("russia-2024-06-terms"), profile, top=5, baserates=False)
+    assert expected.hits, expected.message
+    for hit in expected.hits:
+        assert f"<td>{hit.agreement_id}</td>" in section
+    assert expected.cases and all(m.case.title.split("(")[0].strip()[:20] in section
+                                  for m in expected.cases[:2])

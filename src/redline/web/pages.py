@@ -80,7 +80,15 @@ def plan_page(request: Request, plan_id: Annotated[str, Path(max_length=ID_MAX)]
               b: Backend = Depends(backend)):
     plan = b.plan(plan_id)
     a = assessment_of(b, plan_id, as_of)
-    return render(request, "plan.html.j2", plan=plan, a=a, bundled=b.is_bundled(plan_id))
+    return render(request, "plan.html.j2", plan=plan, a=a, bundled=b.is_bundled(plan_id),
+                  precedents=precedents_of(b, plan))
+
+
+def precedents_of(b: Backend, plan):
+    """The PA-X precedents of a plan; a missing PA-X file is shown as a message, not an error."""
+    from redline.precedents import plan_precedents
+
+    return plan_precedents(plan, b.profile, top=5, baserates=False)
 
 
 @router.get("/compare", response_class=HTMLResponse)
