@@ -38,13 +38,12 @@ def main() -> None:
 
 # --- shared options -----------------------------------------------------------------------
 
-import datetime as dt  # noqa: E402
 import json  # noqa: E402
-from pathlib import Path  # noqa: E402
 from typing import Optional  # noqa: E402
 
 from rich.console import Console  # noqa: E402
 
+from redline.cliutil import parse_date, split_ids  # noqa: E402
 from redline.errors import DataError  # noqa: E402
 from redline.render import FORMATS  # noqa: E402
 
@@ -54,25 +53,10 @@ FormatOpt = typer.Option("terminal", "--format", "-f", help="terminal, md, json 
 AsOfOpt = typer.Option(None, "--as-of", help="Use positions as of this date (YYYY-MM-DD or 'today').")
 
 
-def parse_date(value: str | None, what: str = "--as-of") -> dt.date | None:
-    if value is None:
-        return None
-    if value.lower() == "today":
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DataError(f"{what} {value!r} is not a date", fix="write it as YYYY-MM-DD") from None
-
-
 def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise DataError(f"unknown format {fmt!r}", fix=f"use one of {', '.join(FORMATS)}")
     return fmt
-
-
-def split_ids(value: str | None) -> list[str] | None:
-    return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
 def _profile(name: str | None):

@@ -41,6 +41,18 @@ def read_documents(path: str | Path) -> Iterator[Document]:
         text = file.read_text(encoding="utf-8", errors="replace")
         yield Document(id=file.stem, text=text, path=str(file))
         return
+    for n, rec in _jsonl(file, ("id", "text")):
+        try:
+            yield Document(id=str(rec["id"]), text=str(rec["text"]), title=rec.get("title") or "",
+                           url=rec.get("url"), outlet=rec.get("outlet") or "",
+                           date=_date(rec.get("date"), file, n), path=str(file))
+        except ValidationError as exc:
+            raise DataError(f"bad document: {exc.errors()[0]['msg']}", file=file, line=n) from None
+
+
+def _jsonl(file: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) for each non-blank line; a line that is not a JSON object with the
+    required keys is an error naming the line."""
     with file.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, start=1):
             if not line.strip():
@@ -50,15 +62,10 @@ def read_documents(path: str | Path) -> Iterator[Document]:
             except json.JSONDecodeError as exc:
                 raise DataError(f"not JSON: {exc.msg}", file=file, line=n,
                                 fix="one JSON object per line") from None
-            if not isinstance(rec, dict) or "id" not in rec or "text" not in rec:
-                raise DataError("each line needs an 'id' and a 'text'", file=file, line=n,
-                                fix='write {"id": "...", "text": "..."}')
-            try:
-                yield Document(id=str(rec["id"]), text=str(rec["text"]), title=rec.get("title") or "",
-                               url=rec.get("url"), outlet=rec.get("outlet") or "",
-                               date=_date(rec.get("date"), file, n), path=str(file))
-            except ValidationError as exc:
-                raise DataError(f"bad document: {exc.errors()[0]['msg']}", file=file, line=n) from None
+            if not isinstance(rec, dict) or any(k not in rec for k in required):
+                raise DataError(f"each line needs {', '.join(repr(k) for k in required)}", file=file, line=n,
+                                fix="write {" + ", ".join(f'"{k}": ...' for k in required) + "}")
+            yield n, rec
 
 
 def statement_record(st: Statement) -> dict[str, Any]:
@@ -82,16 +89,4 @@ def read_gold(path: str | Path) -> list[dict[str, Any]]:
     file = Path(path)
     if not file.is_file():
         raise DataError("no such gold file", file=file)
-    out = []
-    with file.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"not JSON: {exc.msg}", file=file, line=n) from None
-            if "id" not in rec or "text" not in rec or "statements" not in rec:
-                raise DataError("gold lines need 'id', 'text' and 'statements'", file=file, line=n)
-            out.append(rec)
-    return out
+    return [rec for _n, rec in _jsonl(file, ("id", "text", "statements"))]

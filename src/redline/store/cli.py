@@ -7,7 +7,6 @@ file or a database URL); the default is ``$REDLINE_DATABASE_URL``, else the user
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 import sys
@@ -15,21 +14,11 @@ from typing import Optional
 
 import typer
 
+from redline.cliutil import parse_date
 from redline.errors import DataError
 
 DbOpt = typer.Option(None, "--db", help="SQLite file or database URL "
                      "(default: $REDLINE_DATABASE_URL, else redline.sqlite3 in your data folder).")
-
-
-def _date(value: str | None, what: str) -> dt.date | None:
-    if value is None:
-        return None
-    if value.lower() == "today":
-        return dt.date.today()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise DataError(f"{what} {value!r} is not a date", fix="write it as YYYY-MM-DD") from None
 
 
 def _store(db: str | None):
@@ -65,8 +54,8 @@ def statements_cmd(party: Optional[str] = typer.Option(None, "--party", help="Pa
     if fmt not in ("terminal", "json", "csv"):
         raise DataError(f"unknown format {fmt!r}", fix="use terminal, json or csv")
     with _store(db) as store:
-        rows, total = store.statements(party=party, issue=issue, since=_date(since, "--since"),
-                                       until=_date(until, "--until"), text=text, limit=limit, offset=offset)
+        rows, total = store.statements(party=party, issue=issue, since=parse_date(since, "--since"),
+                                       until=parse_date(until, "--until"), text=text, limit=limit, offset=offset)
     records = [{k: v for k, v in r.model_dump(mode="json").items() if k in STATEMENT_FIELDS} for r in rows]
     if fmt == "json":
         _emit(json.dumps({"total": total, "offset": offset, "statements": records}, indent=2, ensure_ascii=False))
@@ -110,8 +99,8 @@ def timeline_cmd(party: str = typer.Argument(..., help="Party id, e.g. UKR."),
     prof.party(party)
     issue_model = prof.issue(issue)
     with _store(db) as store:
-        line = timeline_from_store(store, party, issue, issue_model, _date(since, "--since"),
-                                   _date(until, "--until"))
+        line = timeline_from_store(store, party, issue, issue_model, parse_date(since, "--since"),
+                                   parse_date(until, "--until"))
     if not line.entries:
         raise DataError(f"no dated statements of {party} on {issue} in the database",
                         fix="ingest articles with 'redline ingest --extract PATH'")
