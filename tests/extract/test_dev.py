@@ -11,12 +11,13 @@ from redline.extract.io import statement_record
 
 
 def test_dev_scores_above_floor(dev_report):
-    """A regression floor below the current figures (F1 0.645, P 0.71, act 0.83, red 0.90 on all 40)."""
+    """A regression floor below the current figures (round 3: F1 0.690, P 0.73, act 0.83, red 0.92
+    on all 40)."""
     m = dev_report.micro
-    assert m.f1 >= 0.60, m.as_dict()
-    assert m.precision >= 0.65
-    assert dev_report.act_accuracy >= 0.75
-    assert dev_report.red_line_agreement >= 0.85
+    assert m.f1 >= 0.67, m.as_dict()
+    assert m.precision >= 0.70
+    assert dev_report.act_accuracy >= 0.80
+    assert dev_report.red_line_agreement >= 0.89
 
 
 def test_every_dev_statement_is_sourced(extractor, dev_gold):

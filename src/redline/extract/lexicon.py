@@ -61,6 +61,10 @@ class Lexicon:
     talks_frame_nouns: frozenset[str] = frozenset()
     talks_frame_verbs: frozenset[str] = frozenset()
     clause_report_verbs: frozenset[str] = frozenset()
+    owner_participles: frozenset[str] = frozenset()
+    joint_nouns: frozenset[str] = frozenset()
+    plan_parts: frozenset[str] = frozenset()
+    talks_held_verbs: frozenset[str] = frozenset()
     issue_ids: list[str] = field(default_factory=list)
 
 
@@ -166,6 +170,10 @@ def load_lexicon(profile: Profile, path: str | Path | None = None) -> Lexicon:
         topic_nouns=frozenset(v.lower() for v in raw.get("topic_nouns") or []),
         clause_report_verbs=frozenset(v.lower() for v in raw.get("clause_report_verbs") or []),
         silent_verbs=frozenset(v.lower() for v in raw.get("silent_verbs") or []),
+        owner_participles=frozenset(v.lower() for v in raw.get("owner_participles") or []),
+        joint_nouns=frozenset(v.lower() for v in raw.get("joint_nouns") or []),
+        plan_parts=frozenset(v.lower() for v in raw.get("plan_parts") or []),
+        talks_held_verbs=frozenset(v.lower() for v in raw.get("talks_held_verbs") or []),
         patterns=patterns, require_act=frozenset(require_act), anchors=anchors, issue_ids=list(profile.issues),
     )
 

@@ -33,7 +33,7 @@ class Mention:
     end: int
     party: str
     text: str
-    kind: str  # "alias" | "demonym"
+    kind: str  # "alias" | "demonym" | "joint" (a hyphenated owner: "US-Ukraine plan")
 
 
 @dataclass
@@ -85,6 +85,7 @@ class Sent:
     hits: list[Hit] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     source: Level | None = None  # the sentence's reporting source, if any
+    quote_speaker: tuple[str, str] | None = None  # who speaks a quoted passage this sentence is in
 
 
 @dataclass
@@ -204,8 +205,58 @@ def stage_parties(state: DocState, ctx: Context) -> None:
                 continue
             seen.update(range(*toks))
             state.sents[k].mentions.append(Mention(toks[0], toks[1], party, m.group(0), kind))
+    _hyphen_owners(state, ctx, starts, seen)
     for sent in state.sents:
         sent.mentions.sort(key=lambda x: x.start)
+
+
+_HYPHENATED = re.compile(r"(?<![\w.-])((?:[A-Z][\w.’']*-)+)([A-Za-z]+)(?![\w-])")
+
+
+def _hyphen_owners(state: DocState, ctx: Context, starts: list[int], seen: set[int]) -> None:
+    """Hyphenated owners of a plan or of talks: "a US-Ukraine plan", "US-Ukrainian talks" (both
+    parties), "a US-proposed compromise", "the Russian-drafted memorandum" (the party before the
+    participle, `owner_participles`). Only when the compound qualifies a position noun or a
+    `joint_nouns` word, so "the Russia-Ukraine war" names no speaker."""
+    import bisect
+
+    lex = ctx.lexicon
+    doc = state.doc
+    for m in _HYPHENATED.finditer(doc.text):
+        parts, pos = [], m.start()
+        for word in m.group(0).split("-"):
+            parts.append((word, pos, pos + len(word)))
+            pos += len(word) + 1
+        owners = []
+        for k, (word, s, e) in enumerate(parts):
+            party = ctx.alias_lower.get(word.lower()) or lex.demonyms.get(word.lower())
+            if party is not None:
+                owners.append((party, s, e, word))
+            elif not (k == len(parts) - 1 and word.lower() in lex.owner_participles):
+                owners = []
+                break
+        last_is_party = bool(owners) and owners[-1][1] == parts[-1][1]
+        if not owners or (last_is_party and len({o[0] for o in owners}) < 2):
+            continue
+        toks = _span_tokens(doc, parts[-1][1], parts[-1][2])
+        if toks is None:
+            continue
+        head = doc[toks[0]]
+        for _ in range(4):
+            if head.dep_ not in ("compound", "amod", "npadvmod", "nmod", "punct") or head.head.i == head.i:
+                break
+            head = head.head
+        if head.lower_ not in lex.position_nouns and head.lower_ not in lex.joint_nouns:
+            continue
+        for party, s, e, word in owners:
+            span = _span_tokens(doc, s, e)
+            if span is None or any(i in seen for i in range(*span)):
+                continue
+            k = bisect.bisect_right(starts, span[0]) - 1
+            if k < 0 or span[1] > state.sents[k].span.end:
+                continue
+            seen.update(range(*span))
+            state.sents[k].mentions.append(Mention(span[0], span[1], party, word, "joint"))
 
 
 def stage_issues(state: DocState, ctx: Context) -> None:
@@ -265,6 +316,13 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         owners += [g for c in tok.children if c.dep_ == "acl"
                    and _act_lemma(c, ctx, lexical=True) not in (None, "reject", "other")
                    for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+        # "a plan developed during US-Ukraine negotiations": the parties whose talks produced it
+        if lex.plan_intro.search(tok.text):
+            owners += [m for c in tok.children if c.dep_ == "acl"
+                       and _act_lemma(c, ctx, lexical=True) == "propose"
+                       for a in c.children if a.dep_ == "prep" and a.lower_ in ("during", "in", "through", "at")
+                       for g in a.children if g.dep_ == "pobj" and g.lower_ in lex.joint_nouns
+                       for m in g.children if m.dep_ in ("compound", "amod", "nmod", "poss")]
         ids: set[int] = set()
         for o in owners:
             ids |= _core_ids(o)
@@ -285,8 +343,14 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         ids |= _core_ids(h)
     text = " ".join(state.doc[i].text for i in sorted(ids))
     found = _mentions_in(sent, ids)
-    direct = [m for m in found if any(h.i in range(m.start, m.end) or
-                                      state.doc[m.end - 1].head.i == h.i for h in heads)]
+    if head.lower_ not in lex.position_nouns:
+        found = [m for m in found if m.kind != "joint"]  # "the Russia-Ukraine talks produced …"
+    flat = {h.i for h in heads}
+    for h in heads:  # "the US-Ukraine plan": both compound parts qualify the head directly
+        flat |= {t.i for t in h.subtree if t.dep_ in ("compound", "punct") and t.head.i in flat}
+        flat |= {t.i for t in h.subtree if t.dep_ in ("compound", "punct") and t.head.i in flat}
+    direct = [m for m in found if any(i in flat for i in range(m.start, m.end)) or
+              state.doc[m.end - 1].head.i in flat]
     if lex.non_party.search(text) and not direct:
         return Level(tok, "nonparty", [], text)
     if found:
@@ -310,6 +374,8 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         if inner is not None and inner.kind == "party":
             return Level(tok, "party", inner.parties, inner.speaker)
         return Level(tok, "plan", [], head.text)
+    if head.lower_ in lex.plan_parts and not any(c.dep_ in ("poss", "prep") for c in head.children):
+        return Level(tok, "plan", [], head.text)  # "Most elements are in agreement, such as …"
     if head.pos_ == "PROPN" or lex.non_party.search(text):
         return Level(tok, "nonparty" if lex.non_party.search(text) else "unknown", [], text)
     return None
@@ -352,9 +418,44 @@ def stage_speakers(state: DocState, ctx: Context) -> None:
     """Each sentence's reporting source, and the running 'last named speaker' for pronouns."""
     for sent in state.sents:
         sent.source = _sentence_source(sent, ctx, state)
+    _quote_runs(state)
 
 
-def _resolve_pronoun(state: DocState, level: Level) -> tuple[list[str], str] | None:
+_OPEN_QUOTE = "\"“«"
+_CLOSE_ATTRIBUTION = re.compile(r"[\"”»]\s*[,—–-]?\s*[\w(]")
+
+
+def _quote_runs(state: DocState) -> None:
+    """A quoted passage of several sentences is attributed once, where it closes ('"We want to
+    give … We are willing to send it to Congress," the U.S. official told Axios'): its earlier
+    sentences ("We want to give …") speak for the same party. Runs stay within one paragraph."""
+    sents = state.sents
+    text = state.doc.text
+    i = 0
+    while i < len(sents):
+        if sents[i].text.lstrip()[:1] not in _OPEN_QUOTE:
+            i += 1
+            continue
+        run = [sents[i]]
+        j = i
+        while not _CLOSE_ATTRIBUTION.search(sents[j].text.strip(), 1) and j + 1 < len(sents) and j - i < 6:
+            gap = text[sents[j].span.end_char:sents[j + 1].span.start_char]
+            if "\n" in gap or "\n" in sents[j].text:
+                break
+            j += 1
+            run.append(sents[j])
+        last = run[-1]
+        src = last.source
+        if len(run) > 1 and _CLOSE_ATTRIBUTION.search(last.text.strip(), 1) and src is not None \
+                and src.kind == "party" and src.parties:
+            for sent in run[:-1]:
+                sent.quote_speaker = (src.parties[0], src.speaker)
+        i = j + 1
+
+
+def _resolve_pronoun(state: DocState, level: Level, sent: Sent | None = None) -> tuple[list[str], str] | None:
+    if sent is not None and sent.quote_speaker is not None and level.first_person:
+        return [sent.quote_speaker[0]], sent.quote_speaker[1]
     if state.last_speaker is None:
         return None
     if level.speaker.lower() in ("they", "them"):
@@ -545,7 +646,7 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
     fi, fl = first
     chosen_i, chosen, via = fi, fl, "subject"
     if top is not None and top_i is not None and top_i > fi and top.kind in ("party", "pronoun"):
-        top_parties = top.parties or (_resolve_pronoun(state, top) or ([], ""))[0]
+        top_parties = top.parties or (_resolve_pronoun(state, top, sent) or ([], ""))[0]
         first_parties = fl.parties
         if fl.kind in ("pronoun", "plan") or not first_parties or set(first_parties) == set(top_parties):
             chosen_i, chosen, via = top_i, top, "source"
@@ -563,7 +664,7 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
                 chosen_i, chosen, via = top_i, top, "source"
     parties, speaker = chosen.parties, chosen.speaker
     if chosen.kind == "pronoun":
-        resolved = _resolve_pronoun(state, chosen)
+        resolved = _resolve_pronoun(state, chosen, sent)
         if resolved is None:
             return None
         parties, speaker = resolved
@@ -590,6 +691,8 @@ def _fallback(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Conte
         return Candidate(hit, list(state.plan_owner[0]), state.plan_owner[1], path, len(path), "plan")
     text = sent.text.strip()
     quoted = text[:1] in QUOTE_CHARS or text[-1:] in QUOTE_CHARS
+    if quoted and sent.quote_speaker is not None:
+        return Candidate(hit, [sent.quote_speaker[0]], sent.quote_speaker[1], path, len(path), "context")
     if quoted and state.last_speaker is not None:
         return Candidate(hit, [state.last_speaker[0]], state.last_speaker[1], path, len(path), "context")
     return None
@@ -616,6 +719,8 @@ def _update_context(sent: Sent, state: DocState, ctx: Context) -> None:
         _disown(sent, state, ctx)
     for cand in sent.candidates:
         if cand.via in ("subject", "source", "reported"):
+            if cand.holder_index < len(cand.path) and cand.path[cand.holder_index].pos_ in ("NOUN", "PROPN"):
+                continue  # the owner of "a US-proposed compromise" is no one "he" could refer to
             state.last_speaker = (cand.parties[0], cand.speaker)
 
 
@@ -719,7 +824,10 @@ def stage_act(state: DocState, ctx: Context) -> None:
             if cand.holder_index < len(cand.path) and cand.via in ("subject", "reported") and top > 0:
                 # the holder's own verb names its act: "Putin demanded that Kyiv agree to …" is a
                 # demand, "Zelensky offered the prospect of Ukraine accepting …" an offer
-                order = [cand.path[top], *order[:-1]]
+                if not any(t.dep_ == "advcl" and t.tag_ == "VBG" and _act_lemma(t, ctx, lexical=True)
+                           not in (None, "other") for t in order[1:-1]):
+                    order = [cand.path[top], *order[:-1]]
+                # else "…, insisting on X": the participle names the act for X
             for k, tok in enumerate(order):
                 a = _act_lemma(tok, ctx)
                 if a is not None and tok.lemma_.lower() in ctx.lexicon.clause_report_verbs and any(
@@ -834,6 +942,8 @@ def stage_filter(state: DocState, ctx: Context) -> None:
             elif cand.hit.issue in lex.require_act and cand.act_token is not None and \
                     not _governs_closely(cand, lex):
                 cand.dropped = "the stance is not about the talks (talks only mentioned)"
+            elif cand.hit.issue in lex.require_act and _talks_held(cand, lex):
+                cand.dropped = "an account of talks held, not a stance on talks"
             why = _circumstance(cand, ctx)
             if why:
                 cand.dropped = why
@@ -844,6 +954,36 @@ def stage_filter(state: DocState, ctx: Context) -> None:
             cand.confidence = round(min(conf, 1.0), 2)
             if cand.confidence < ctx.min_confidence:
                 cand.dropped = cand.dropped or "below min_confidence"
+
+
+_NOT_PAST = {"will", "would", "can", "could", "may", "might", "shall", "should", "must", "'ll", "wo", "to"}
+
+
+def _talks_held(cand: Candidate, lex: Lexicon) -> bool:
+    """Tense and aspect: "Turkey mediated the talks", "the delegations have worked on the text at
+    the talks", "Russia confirmed it had held talks" report talks that took place; "ready to
+    meet", "will hold talks", "agreed to negotiate" declare a stance. A finite past or perfect
+    verb of holding talks (`talks_held_verbs`) between the talks phrase and the act word (or being
+    the act word) makes the candidate a report — unless the speaker says it of itself ("we have
+    held talks and …": GUIDELINES count a party's own statement that it is negotiating)."""
+    ids = [t.i for t in cand.path]
+    top = ids.index(cand.act_token.i) if cand.act_token is not None and cand.act_token.i in ids else \
+        min(cand.holder_index, len(cand.path) - 1)
+    hit = range(cand.hit.start, cand.hit.end)
+    for tok in cand.path[1: top + 1]:
+        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in lex.talks_held_verbs:
+            continue
+        auxes = {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")}
+        if auxes & _NOT_PAST:
+            continue
+        past = tok.tag_ == "VBD" or (tok.tag_ == "VBN" and auxes & {"has", "have", "had", "'ve", "'d"})
+        if not past or tok.i in hit and tok.tag_ != "VBD":
+            continue
+        subj = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subj and subj[0].lower_ in FIRST_PERSON:
+            continue
+        return True
+    return False
 
 
 def _governs_closely(cand: Candidate, lex: Lexicon) -> bool:
@@ -888,6 +1028,9 @@ def _circumstance(cand: Candidate, ctx: Context) -> str:
                 continue  # "while Kiev insisted on …" contrasts, it does not set the scene
             if not marks and tok.tag_ == "VBG" and tok.lemma_.lower() in lex.aim_verbs:
                 continue  # "…, aiming to freeze the lines": a purpose, not the scene
+            if not marks and tok.tag_ == "VBG" and tok.i > tok.head.i and \
+                    _act_lemma(tok, ctx, lexical=True) not in (None, "other"):
+                continue  # "…, insisting on mutual withdrawals": the holder's stance, not the scene
             if marks & lex.circumstantial or (not marks and tok.tag_ == "VBG"):
                 return "circumstance (adverbial clause)"
         if tok.dep_ in ("npadvmod",):
