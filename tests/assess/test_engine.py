@@ -84,3 +84,11 @@ def test_unknown_party_filter_is_an_error(toy):
 
     with pytest.raises(NotFound, match="did you mean 'NOR'"):
         assess(toy, "mediator-draft", parties=["NORR"])
+
+
+def test_capitulation_needs_low_satisfaction(toy):
+    # Northland's satisfaction under Southland's terms is 0.03: below 0.5 it capitulates,
+    # below a bar of 0.01 it does not, and the plan is only one-sided.
+    assert assess(toy, "southern-terms").verdict.label == "capitulation by NOR"
+    label = assess(toy, "southern-terms", rules=Rules(capitulation_max=0.01)).verdict.label
+    assert label == "one-sided (favours SOU)"

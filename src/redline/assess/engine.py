@@ -142,7 +142,8 @@ def verdict(parties: list[PartyAssessment], principals: list[str], rules: Rules)
                        flags=flags)
     for loser in ps:
         others = [p for p in ps if p.party != loser.party]
-        if crossed[loser.party] > 0 and others and all(
+        low = loser.satisfaction is not None and loser.satisfaction < rules.capitulation_max
+        if crossed[loser.party] > 0 and low and others and all(
                 crossed[o.party] == 0 and o.demands_addressed > 0 and o.demands_met == o.demands_addressed
                 for o in others):
             return Verdict(label=f"capitulation by {loser.party}", party=loser.party,
