@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -106,6 +107,14 @@ def main() -> int:
     args = ap.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="redline-bench-")
+    try:
+        return run(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the database file (tens of MB a run)
+
+
+def run(args: argparse.Namespace, tmp: str) -> int:
+    drop_database = None
     if args.db == "sqlite":
         url = str(Path(tmp) / "bench.sqlite3")
     else:
@@ -117,10 +126,24 @@ def main() -> int:
         import psycopg
 
         name = f"redline_bench_{os.getpid()}"
-        with psycopg.connect(url, autocommit=True) as c:
+        admin_url = url
+        with psycopg.connect(admin_url, autocommit=True) as c:
             c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             c.execute(f'CREATE DATABASE "{name}"')
+
+        def drop_database() -> None:
+            with psycopg.connect(admin_url, autocommit=True) as c:
+                c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
         url = url.rsplit("/", 1)[0] + "/" + name
+    try:
+        return measure(args, url)
+    finally:
+        if drop_database is not None:
+            drop_database()  # one database per run would pile up on the server
+
+
+def measure(args: argparse.Namespace, url: str) -> int:
     load(url, args.statements, args.profile)
 
     import socket
