@@ -291,7 +291,7 @@ def list_statements(request: Request,
                     party: Annotated[str | None, Query(max_length=ID_MAX)] = None,
                     issue: Annotated[str | None, Query(max_length=ID_MAX)] = None,
                     since: dt.date | None = None, until: dt.date | None = None,
-                    q: Annotated[str | None, Query(max_length=TEXT_MAX, description="text in the quote")] = None,
+                    q: Annotated[str | None, Query(max_length=TEXT_MAX, description="words in the quote or speaker (phrase; the last word also matches as a prefix)")] = None,
                     limit: Limit = 50, offset: Offset = 0, format: Fmt = "json",
                     b: Backend = Depends(backend)):
     """Extracted statements, filtered by party, issue, date range and quote text; newest first."""
