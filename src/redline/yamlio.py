@@ -57,24 +57,32 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def read_text(path: Path, *, max_bytes: int = MAX_YAML_BYTES) -> str:
-    """Read a UTF-8 text file, refusing binary, oversized and mis-encoded files by name."""
+def read_text(path: Path, *, max_bytes: int = MAX_YAML_BYTES, kind: str = "text",
+              refetch: str | None = None) -> str:
+    """Read a UTF-8 text file, refusing missing, empty (when ``refetch`` says how to get it
+    again), binary, oversized and mis-encoded files by name, line and fix."""
     path = Path(path)
     if not path.exists():
-        raise DataError("file not found", file=path, fix="check the path")
+        raise DataError("file not found", file=path, fix=refetch or "check the path")
     size = path.stat().st_size
     if size > max_bytes:
         raise DataError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", file=path,
                         fix="split it into smaller files")
-    raw = path.read_bytes()
-    if b"\x00" in raw[:8192]:
-        raise DataError("binary file, not text", file=path, fix="give a UTF-8 text file")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"cannot read the file: {exc.strerror or exc}", file=path,
+                        fix="check the path and its permissions") from None
+    if refetch and not raw.strip():
+        raise DataError("the file is empty", file=path, fix=refetch)
+    if b"\x00" in raw[:65536]:
+        raise DataError(f"binary file, not {kind}", file=path, fix=refetch or "give a UTF-8 text file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(f"not valid UTF-8 (byte {exc.start})", file=path, line=line,
-                        fix="re-save the file as UTF-8") from None
+                        fix=refetch or "re-save the file as UTF-8") from None
 
 
 def load_yaml(path: Path) -> Any:

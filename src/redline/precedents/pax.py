@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from redline.errors import DataError, did_you_mean
+from redline.yamlio import read_text
 
 CSV_NAME = "pax_all_agreements_v10.csv"
 CODES_NAME = "pax_v10_topic_codes.tsv"
@@ -268,21 +269,12 @@ def resolve_codes_path(csv_path: Path, explicit: str | Path | None = None) -> Pa
 
 # --- parsing --------------------------------------------------------------------------------
 
+MAX_PAX_BYTES = 512 * 1024 * 1024  # the v10 CSV is 3.6 MB; leave room for later versions
+
+
 def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read the file: {exc.strerror or exc}", file=path, fix="check the path and its permissions") from None
-    if not raw.strip():
-        raise DataError("the file is empty", file=path, fix="download it again: " + DOWNLOAD_HINT)
-    if b"\x00" in raw[:65536]:
-        raise DataError("binary file, not CSV text", file=path, fix="give the PA-X CSV itself (not a zip or spreadsheet)")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(f"not valid UTF-8 (byte {exc.start})", file=path, line=line,
-                        fix="the file is corrupt or re-encoded: download it again") from None
+    return read_text(path, max_bytes=MAX_PAX_BYTES, kind="CSV text",
+                     refetch="download it again: " + DOWNLOAD_HINT)
 
 
 def load_code_table(path: str | Path) -> CodeTable:
