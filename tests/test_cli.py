@@ -69,3 +69,14 @@ def test_schema_command_matches_model():
 
     r = run("schema", "assessment")
     assert r.returncode == 0 and json.loads(r.stdout) == json.loads(json.dumps(Assessment.model_json_schema()))
+
+
+def test_core_install_without_web_extra_still_runs():
+    """README command 1 installs no extras: the CLI must start, and `serve` must say what to install."""
+    code = ("import sys; sys.modules['fastapi'] = None; sys.argv = ['redline'] + sys.argv[1:]; "
+            "from redline.cli import main; main()")
+    serve = subprocess.run([sys.executable, "-c", code, "serve"], capture_output=True, text=True, timeout=120)
+    assert serve.returncode == 1 and "needs the 'web' extra" in serve.stderr and "Traceback" not in serve.stderr
+    plans = subprocess.run([sys.executable, "-c", code, "plans", "-p", TOY, "--format", "json"],
+                           capture_output=True, text=True, timeout=120)
+    assert plans.returncode == 0 and json.loads(plans.stdout)[0]["id"] == "southern-terms"

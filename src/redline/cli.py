@@ -227,6 +227,18 @@ def schema(kind: str = typer.Argument("assessment", help="assessment or comparis
 # Each stage package adds its commands through `register(app)`; heavy dependencies (spaCy,
 # SQLAlchemy, FastAPI) are imported inside the commands, so `redline assess` starts fast.
 
+_EXTRAS = {"redline.web.cli": ("web", ["serve"]), "redline.extract.cli": ("extract", ["extract", "eval", "parse-plan"])}
+
+
+def _needs_extra(name: str, extra: str, missing: str) -> None:
+    def command() -> None:
+        raise DataError(f"'redline {name}' needs the '{extra}' extra ({missing} is not installed)",
+                        fix=f"pip install -e '.[{extra}]'")
+
+    command.__doc__ = f"(needs: pip install -e '.[{extra}]')"
+    app.command(name, add_help_option=True)(command)
+
+
 for _module in ("redline.extract.cli", "redline.ingest.cli", "redline.store.cli", "redline.bargain.cli",
                 "redline.precedents.cli", "redline.web.cli"):
     try:
@@ -234,5 +246,10 @@ for _module in ("redline.extract.cli", "redline.ingest.cli", "redline.store.cli"
     except ModuleNotFoundError as _exc:
         if _exc.name and _exc.name.startswith("redline"):
             continue  # that stage is not part of this build
-        raise
+        if _module not in _EXTRAS:
+            raise
+        _extra, _names = _EXTRAS[_module]
+        for _name in _names:
+            _needs_extra(_name, _extra, _exc.name or "a dependency")
+        continue
     _mod.register(app)
