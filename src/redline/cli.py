@@ -79,31 +79,28 @@ def assess(plan: str = typer.Argument(..., help="Plan id from the profile, or a 
            ) -> None:
     """Score a plan for every party: satisfaction, demands met, red lines crossed, verdict, durability."""
     from redline.assess import assess as run_assess
-    from redline.render import render_html, render_json, render_markdown
+    from redline.precedents import plan_precedents
     from redline.render.terminal import assessment_view
 
     check_format(fmt)
     prof = _profile(profile)
-    result = run_assess(prof, plan, as_of=parse_date(as_of), parties=split_ids(parties))
+    the_plan = prof.plan(plan)
+    result = run_assess(prof, the_plan, as_of=parse_date(as_of), parties=split_ids(parties))
     if precedents:
-        result.precedents = _precedents_section(prof, result.plan_id, plan)
+        result.precedents = plan_precedents(the_plan, prof, top=5).model_dump(mode="json")
+    _print_report(result, fmt, "assessment", "a", assessment_view)
+
+
+def _print_report(result, fmt: str, template: str, name: str, view) -> None:
+    """One report in the chosen format: JSON, a Jinja2 template (md/html), or a Rich view."""
+    from redline.render import render_html, render_json, render_markdown
+
     if fmt == "json":
         emit(render_json(result))
-    elif fmt == "md":
-        emit(render_markdown("assessment", a=result))
-    elif fmt == "html":
-        emit(render_html("assessment", a=result))
+    elif fmt in ("md", "html"):
+        emit((render_markdown if fmt == "md" else render_html)(template, **{name: result}))
     else:
-        Console().print(assessment_view(result))
-
-
-def _precedents_section(prof, plan_id: str, plan_arg: str) -> dict | None:
-    try:
-        from redline.precedents import plan_precedents
-    except ImportError:
-        return None
-    report = plan_precedents(prof.plan(plan_arg), prof, top=5)
-    return report.model_dump(mode="json") if hasattr(report, "model_dump") else report
+        Console().print(view(result))
 
 
 @app.command()
@@ -112,19 +109,11 @@ def compare(before: str = typer.Argument(..., help="Earlier plan (id or YAML fil
             profile: Optional[str] = ProfileOpt, fmt: str = FormatOpt, as_of: Optional[str] = AsOfOpt) -> None:
     """Two plans side by side by issue, with a word-level redline and each party's before → after."""
     from redline.assess import compare as run_compare
-    from redline.render import render_html, render_json, render_markdown
     from redline.render.terminal import comparison_view
 
     check_format(fmt)
     result = run_compare(_profile(profile), before, after, as_of=parse_date(as_of))
-    if fmt == "json":
-        emit(render_json(result))
-    elif fmt == "md":
-        emit(render_markdown("comparison", c=result))
-    elif fmt == "html":
-        emit(render_html("comparison", c=result))
-    else:
-        Console().print(comparison_view(result))
+    _print_report(result, fmt, "comparison", "c", comparison_view)
 
 
 @app.command()
