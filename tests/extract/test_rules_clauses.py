@@ -225,3 +225,32 @@ def test_talks_held_are_reported_not_declared(extractor, text):
 ])
 def test_talks_declared_still_count(extractor, text, party):
     assert (party, "process.talks", "for") in triples(extractor, text)
+
+
+def test_obligation_put_on_another_party_is_the_reporters_demand(extractor):
+    """"Putin said Kyiv would need to …": the obligation is Russia's demand, not Ukraine's act."""
+    got = by_triple(extractor, "Putin said Kyiv would need to relinquish any ambition of joining NATO.")
+    assert set(got) == {("RUS", "alliance.nato", "against")}
+    assert got[("RUS", "alliance.nato", "against")].act.value == "demand"
+
+
+def test_named_group_speaks_for_each_member(extractor):
+    """GUIDELINES: a named group of states → each state ("the E3" = Britain, France, Germany)."""
+    got = triples(extractor, "The E3 proposed a ceasefire along the current front line.")
+    assert {("GBR", "ceasefire", "for"), ("FRA", "ceasefire", "for"), ("DEU", "ceasefire", "for")} <= got
+    assert not {t for t in got if t[0] in ("EU", "E3")}
+
+
+def test_relative_clause_speaks_for_the_plan_it_describes(extractor):
+    got = triples(extractor, "Zelensky criticised the US plan, which calls for Ukraine to renounce NATO membership.")
+    assert ("USA", "alliance.nato", "against") in got
+
+
+def test_truce_as_a_chance_to_rearm_is_opposition(extractor):
+    got = triples(extractor, "Peskov said a ceasefire would only let the Ukrainian army regroup and rearm.")
+    assert got == {("RUS", "ceasefire", "against")}
+
+
+def test_russia_with_a_modal_chain_withdraws(extractor):
+    got = triples(extractor, "Zelensky said Russia has to withdraw its troops.")
+    assert got == {("UKR", "territory.withdraw_russia", "for")}

@@ -66,6 +66,7 @@ class Lexicon:
     plan_parts: frozenset[str] = frozenset()
     talks_held_verbs: frozenset[str] = frozenset()
     issue_ids: list[str] = field(default_factory=list)
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _words_regex(words: list[str], flags: int = re.I) -> re.Pattern[str]:
@@ -104,6 +105,17 @@ def load_lexicon(profile: Profile, path: str | Path | None = None) -> Lexicon:
         names.setdefault(pid, spec.get("name", pid))
         for alias in [spec.get("name", pid), *spec.get("aliases", [])]:
             aliases.setdefault(alias, pid)
+    groups: dict[str, tuple[str, ...]] = {}
+    for gid, spec in (raw.get("groups") or {}).items():
+        members = tuple(spec.get("members") or [])
+        unknown = [m for m in members if m not in names]
+        if not members or unknown:
+            raise DataError(f"group {gid!r} needs members that are parties (unknown: {unknown})",
+                            file=file, fix="list party ids under members")
+        groups[gid] = members
+        names.setdefault(gid, spec.get("name", gid))
+        for alias in [spec.get("name", gid), *spec.get("aliases", [])]:
+            aliases.setdefault(alias, gid)
     sensitive = set(raw.get("case_sensitive_aliases") or [])
     loose = [a for a in aliases if a not in sensitive]
     strict = [a for a in aliases if a in sensitive]
@@ -175,6 +187,7 @@ def load_lexicon(profile: Profile, path: str | Path | None = None) -> Lexicon:
         plan_parts=frozenset(v.lower() for v in raw.get("plan_parts") or []),
         talks_held_verbs=frozenset(v.lower() for v in raw.get("talks_held_verbs") or []),
         patterns=patterns, require_act=frozenset(require_act), anchors=anchors, issue_ids=list(profile.issues),
+        groups=groups,
     )
 
 

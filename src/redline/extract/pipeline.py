@@ -337,6 +337,10 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
     if not subj:
         return None
     head = subj[0]
+    if head.lower_ in ("which", "that", "who") and tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
+        head = tok.head  # "the US plan, which calls for …": the noun the clause describes
+        if head.lower_ in lex.position_nouns:
+            return _level_for(head, sent, ctx, state)
     heads = _conj_heads(head)
     ids = set()
     for h in heads:
@@ -658,10 +662,26 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
             if top_act == "demand" and top_i < len(path):
                 chosen_i, chosen, via = top_i, top, "source"  # "Putin demanded that Kyiv agree to …"
                 fixed = Act(top_act)
+            elif top.kind == "party" and _obliged(fl.token):
+                chosen_i, chosen, via = top_i, top, "source"  # "Putin said Kyiv would need to …"
+                fixed = Act.DEMAND
             elif _act_lemma(fl.token, ctx, lexical=True) not in (None, "other"):
                 chosen_i, chosen, via = fi, fl, "reported"
             else:
                 chosen_i, chosen, via = top_i, top, "source"
+    if chosen is fl and fl.kind == "party" and any(c.dep_ == "aux" and c.lower_ == "to" for c in fl.token.children):
+        # "the plan calls for Ukraine to renounce …", "Moscow urged Kyiv to …": the asker holds it
+        gov = fl.token.head  # the asking verb, or the plan noun its relative clause describes
+        at = {gov.i, gov.head.i} if gov.dep_ == "relcl" else {gov.i}
+        asks = _act_lemma(gov, ctx, lexical=True) == "demand" or (
+            gov.lemma_.lower() == "call" and any(c.dep_ == "mark" and c.lower_ == "for" for c in fl.token.children))
+        for i, lvl in levels:
+            if asks and i > fi and lvl.token.i in at and lvl.kind in ("party", "plan", "pronoun") and \
+                    set(lvl.parties) != set(fl.parties):
+                # a plan's clause is a proposal unless it says "must" (GUIDELINES)
+                plan = gov.dep_ == "relcl" or lvl.kind == "plan"
+                chosen_i, chosen, via, fixed = i, lvl, "subject", Act.PROPOSE if plan else Act.DEMAND
+                break
     parties, speaker = chosen.parties, chosen.speaker
     if chosen.kind == "pronoun":
         resolved = _resolve_pronoun(state, chosen, sent)
@@ -678,6 +698,25 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
         return None
     cond = _condition_of(path, chosen_i, lex)
     return Candidate(hit, parties, speaker, path, chosen_i, via, cond, fixed_act=None if cond else fixed)
+
+
+def _obliged(tok: Any) -> bool:
+    """"Kyiv must …", "Kyiv would need to …", "Kyiv has to …", "Kyiv is required to …": an
+    obligation put on the clause's subject, so a reporter naming it is making a demand of it."""
+    for child in tok.children:
+        if child.dep_ == "aux" and child.lower_ in ("must", "should", "ought"):
+            return True
+        if child.dep_ == "aux" and child.lemma_.lower() in ("have", "need") and \
+                child.i + 1 < len(tok.doc) and tok.doc[child.i + 1].lower_ == "to":
+            return True
+    to_verb = any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
+                  for c in tok.children)
+    if to_verb and tok.lemma_.lower() in ("need", "have"):
+        return True
+    if to_verb and tok.lemma_.lower() in ("require", "oblige", "force", "compel") and \
+            any(c.dep_ == "nsubjpass" for c in tok.children):
+        return True
+    return False
 
 
 def _is_first_person(level: Level) -> bool:
@@ -1062,7 +1101,9 @@ def stage_statements(state: DocState, ctx: Context) -> None:
         for cand in sent.candidates:
             if cand.dropped:
                 continue
-            for party in cand.parties:
+            groups = ctx.lexicon.groups
+            members = [m for p in cand.parties for m in groups.get(p, (p,))]
+            for party in dict.fromkeys(members):  # "the E3" speaks for each of its states
                 key = (party, cand.hit.issue, cand.polarity.value)
                 st = Statement(party=party, issue=cand.hit.issue, polarity=cand.polarity,
                                act=cand.act, red_line=cand.red_line, speaker=cand.speaker,
