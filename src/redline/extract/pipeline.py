@@ -978,8 +978,8 @@ def stage_filter(state: DocState, ctx: Context) -> None:
         for cand in sent.candidates:
             if cand.hit.issue in lex.require_act and cand.act == Act.OTHER:
                 cand.dropped = "talks need readiness, agreement or refusal"
-            elif cand.hit.issue in lex.require_act and cand.act_token is not None and \
-                    not _governs_closely(cand, lex):
+            elif cand.hit.issue in lex.require_act and cand.via != "plan" and (
+                    not _governs_closely(cand, lex) if cand.act_token is not None else not _talks_verb(cand, lex)):
                 cand.dropped = "the stance is not about the talks (talks only mentioned)"
             elif cand.hit.issue in lex.require_act and _talks_held(cand, lex):
                 cand.dropped = "an account of talks held, not a stance on talks"
@@ -1025,6 +1025,14 @@ def _talks_held(cand: Candidate, lex: Lexicon) -> bool:
     return False
 
 
+def _talks_verb(cand: Candidate, lex: Lexicon) -> bool:
+    """With no act word ("would … enter talks if …"), the talks must be a frame verb's object."""
+    hit = range(cand.hit.start, cand.hit.end)
+    above = next((t for t in cand.path if t.i not in hit), None)
+    return above is not None and above.pos_ == "VERB" and above.lemma_.lower() in lex.talks_frame_verbs \
+        and above.lemma_.lower() not in ("be", "have")
+
+
 def _governs_closely(cand: Candidate, lex: Lexicon) -> bool:
     """`process.talks` needs the act word to take the talks as its own argument: "ready for talks",
     "refused to negotiate", "called for a resumption of talks" — not a stance on something else in
@@ -1055,6 +1063,9 @@ def _circumstance(cand: Candidate, ctx: Context) -> str:
     lex = ctx.lexicon
     top = min(cand.holder_index, len(cand.path))
     for tok in cand.path[:top]:
+        if tok.dep_ == "prep" and tok.lower_ == "with" and tok.head.pos_ in ("VERB", "AUX") and any(
+                g.dep_ == "pobj" and any(a.dep_ == "acl" for a in g.children) for g in tok.children):
+            return "circumstance (with … set to …)"  # "…, with talks set to resume on Monday"
         if tok.dep_ == "prep" and tok.lower_ in lex.circumstantial:
             if _only_before(tok):
                 continue  # "only after a ceasefire" is a condition
