@@ -94,10 +94,12 @@ def score(gold: list[dict[str, Any]], predicted: dict[str, list[dict[str, Any]]]
             if t in g and t in p:
                 doc.tp += 1
                 per_issue[t[1]].tp += 1
-                act_n += 1
-                act_ok += g[t].get("act") == p[t].get("act")
-                red_n += 1
-                red_ok += bool(g[t].get("red_line")) == bool(p[t].get("red_line"))
+                if "act" in g[t]:  # a gold file may label triples only
+                    act_n += 1
+                    act_ok += g[t]["act"] == p[t].get("act")
+                if "red_line" in g[t]:
+                    red_n += 1
+                    red_ok += bool(g[t]["red_line"]) == bool(p[t].get("red_line"))
             elif t in p:
                 doc.fp += 1
                 per_issue[t[1]].fp += 1
@@ -162,6 +164,8 @@ def format_report(report: Report, label: str = "", worst: int = 5) -> str:
     lines.append(head)
     lines.append(f"  triples (party, issue, polarity): tp {m.tp}  fp {m.fp}  fn {m.fn}")
     lines.append(f"  precision {m.precision:.3f}  recall {m.recall:.3f}  F1 {m.f1:.3f}")
-    lines.append(f"  act accuracy {report.act_accuracy:.3f} on {report.act_total} matched triples")
-    lines.append(f"  red-line agreement {report.red_line_agreement:.3f} on {report.red_total} matched triples")
+    lines.append(f"  act accuracy {report.act_accuracy:.3f} on {report.act_total} matched triples"
+                 if report.act_total else "  act: not labelled in the gold file")
+    lines.append(f"  red-line agreement {report.red_line_agreement:.3f} on {report.red_total} matched triples"
+                 if report.red_total else "  red line: not labelled in the gold file")
     return "\n".join(lines)

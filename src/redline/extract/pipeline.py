@@ -300,9 +300,9 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         subj = []  # "Peskov was asked to comment", "Kyiv was urged to …": the addressee holds nothing
         if not any(c.dep_ == "agent" for c in tok.children):
             return Level(tok, "unknown", [], tok.text)
-    if not subj:
-        agent = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-        subj = agent
+    agent = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if not subj or (agent and subj[0].dep_ == "nsubjpass"):
+        subj = agent  # "the truce was welcomed by Kyiv": the agent holds the stance
     if not subj and tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
         return _level_for(tok.head, sent, ctx, state)
     if not subj and tok.dep_ in ("xcomp", "acomp") and tok.head.pos_ in ("VERB", "AUX", "ADJ"):
@@ -669,7 +669,8 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
                 chosen_i, chosen, via = fi, fl, "reported"
             else:
                 chosen_i, chosen, via = top_i, top, "source"
-    if chosen is fl and fl.kind == "party" and any(c.dep_ == "aux" and c.lower_ == "to" for c in fl.token.children):
+    if chosen is fl and fl.kind == "party" and (any(c.dep_ == "aux" and c.lower_ == "to" for c in fl.token.children)
+                                                or (fl.token.dep_ == "ccomp" and fl.token.tag_ == "VB")):
         # "the plan calls for Ukraine to renounce …", "Moscow urged Kyiv to …": the asker holds it
         gov = fl.token.head  # the asking verb, or the plan noun its relative clause describes
         at = {gov.i, gov.head.i} if gov.dep_ == "relcl" else {gov.i}
@@ -885,6 +886,9 @@ def stage_act(state: DocState, ctx: Context) -> None:
                 act = _implicit_reject(cand, top, ctx)
             if act is None and cand.via == "plan":
                 act = "propose"
+            if act is None and cand.via == "source" and cand.hit.issue in ctx.lexicon.require_act and \
+                    _will(cand.path[0]):
+                act = "propose"  # "Trump said he would meet Putin": a declared intention
             if act is None and any(
                     c.dep_ == "advcl" and _condition_of([c], 1, ctx.lexicon) for t in cand.path[: top + 1]
                     for c in t.children):
@@ -894,6 +898,13 @@ def stage_act(state: DocState, ctx: Context) -> None:
             if act == "demand" and cand.hit.issue in ctx.lexicon.offer_issues and not cand.condition:
                 act = "propose"  # asking for talks is offering them (PLOVER: a call to meet is AGREE)
             cand.act = Act(act or "other")
+
+
+def _will(tok: Any) -> bool:
+    """A verb of meeting or negotiating put in the future by its own subject ("he would meet …")."""
+    return tok.pos_ == "VERB" and not _is_negated(tok) and any(
+        c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in tok.children) and any(
+        c.dep_ == "nsubj" and c.lower_ in ("he", "she", "we", "i") for c in tok.children)
 
 
 def _implicit_reject(cand: Candidate, top: int, ctx: Context) -> str | None:
@@ -1028,6 +1039,8 @@ def _talks_held(cand: Candidate, lex: Lexicon) -> bool:
 def _talks_verb(cand: Candidate, lex: Lexicon) -> bool:
     """With no act word ("would … enter talks if …"), the talks must be a frame verb's object."""
     hit = range(cand.hit.start, cand.hit.end)
+    if cand.path[0].pos_ == "VERB" and cand.path[0].i in hit:
+        return True  # the phrase is itself the verb: "he would meet Putin"
     above = next((t for t in cand.path if t.i not in hit), None)
     return above is not None and above.pos_ == "VERB" and above.lemma_.lower() in lex.talks_frame_verbs \
         and above.lemma_.lower() not in ("be", "have")
@@ -1047,6 +1060,8 @@ def _governs_closely(cand: Candidate, lex: Lexicon) -> bool:
         below, tok = cand.path[j - 1], cand.path[j]
         if below.i in hit and tok.i in hit:
             continue
+        if below.dep_ == "conj" and tok.pos_ in ("NOUN", "PROPN"):
+            continue  # "called for a ceasefire and direct talks": the talks share the call
         if below.dep_ not in lex.talks_frame_deps:
             return False
         if j < k and tok.dep_ == "prep" and tok.lower_ not in lex.talks_frame_preps:
