@@ -269,3 +269,13 @@ def test_own_sentences_score(extractor):
     report = evaluate(gold, extractor)
     assert report.micro.f1 >= 0.88, report.errors
     assert report.act_total == 0  # the file labels triples only: act is not scored
+
+
+def test_declining_to_comment_says_nothing(extractor):
+    assert triples(extractor, "Kremlin officials declined to comment on whether a ceasefire had been agreed.") == set()
+
+
+def test_passive_agent_holds_the_stance(extractor):
+    got = by_triple(extractor, "The temporary truce was welcomed by Zelensky.")
+    assert set(got) == {("UKR", "ceasefire", "for")}
+    assert got[("UKR", "ceasefire", "for")].act.value == "accept"

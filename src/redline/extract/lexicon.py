@@ -54,6 +54,7 @@ class Lexicon:
     offer_issues: frozenset[str] = frozenset()
     addressee_verbs: frozenset[str] = frozenset()
     topic_nouns: frozenset[str] = frozenset()
+    topic_verbs: frozenset[str] = frozenset()
     contrast_marks: frozenset[str] = frozenset()
     reject_words: frozenset[str] = frozenset()
     talks_frame_deps: frozenset[str] = frozenset()
@@ -180,6 +181,7 @@ def load_lexicon(profile: Profile, path: str | Path | None = None) -> Lexicon:
         reject_words=frozenset(v.lower() for v in raw.get("reject_words") or []),
         contrast_marks=frozenset(v.lower() for v in raw.get("contrast_marks") or []),
         topic_nouns=frozenset(v.lower() for v in raw.get("topic_nouns") or []),
+        topic_verbs=frozenset(v.lower() for v in raw.get("topic_verbs") or []),
         clause_report_verbs=frozenset(v.lower() for v in raw.get("clause_report_verbs") or []),
         silent_verbs=frozenset(v.lower() for v in raw.get("silent_verbs") or []),
         owner_participles=frozenset(v.lower() for v in raw.get("owner_participles") or []),

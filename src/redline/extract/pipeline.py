@@ -823,7 +823,7 @@ def stage_polarity(state: DocState, ctx: Context) -> None:
                         and cand.path[i - 1].pos_ in ("VERB", "AUX") and tok.pos_ in ("VERB", "AUX"))):
                     continue  # "has never given up and is ready to talk": the negation stays left
                 if i > 0 and tok.lemma_.lower() in lex.silent_verbs:
-                    if _is_negated(tok):
+                    if _is_negated(tok) or (tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("decline", "refuse")):
                         cand.dropped = "nothing said (negated reporting verb)"
                     continue  # "did not say whether …": not saying is not saying the opposite
                 if tok.i not in inside and i > 0:
@@ -1101,7 +1101,7 @@ def _circumstance(cand: Candidate, ctx: Context) -> str:
         if tok.dep_ in ("npadvmod",):
             return "circumstance (adverbial noun)"
         if tok.i not in range(cand.hit.start, cand.hit.end) and (
-                tok.lower_ in lex.topic_nouns or
+                tok.lower_ in lex.topic_nouns or (tok.pos_ == "VERB" and tok.lemma_.lower() in lex.topic_verbs) or
                 (tok.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in lex.topic_nouns
                                                      for c in tok.children))):
             return "a topic, not a position"
