@@ -51,7 +51,7 @@ class Level:
     """One clause head on the path from an issue phrase up to the sentence root."""
 
     token: Any
-    kind: str  # party | pronoun | nonparty | unknown | plan
+    kind: str  # party | pronoun | nonparty | unknown | plan | others ("the two sides")
     parties: list[str]
     speaker: str
     first_person: bool = False
@@ -382,6 +382,8 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         return Level(tok, "plan", [], head.text)  # "Most elements are in agreement, such as …"
     if head.pos_ == "PROPN" or lex.non_party.search(text):
         return Level(tok, "nonparty" if lex.non_party.search(text) else "unknown", [], text)
+    if head.lower_ in ("sides", "parties", "delegations", "both"):
+        return Level(tok, "others", [], text)  # "the two sides agreed to …": nobody in particular
     return None
 
 
@@ -648,6 +650,8 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
     if first is None:
         first = (top_i, top)
     fi, fl = first
+    if any(l.kind == "others" and i < fi for i, l in levels):
+        return None  # "Witkoff said the two sides agreed to …": an account of others' act
     chosen_i, chosen, via = fi, fl, "subject"
     if top is not None and top_i is not None and top_i > fi and top.kind in ("party", "pronoun"):
         top_parties = top.parties or (_resolve_pronoun(state, top, sent) or ([], ""))[0]
@@ -814,10 +818,22 @@ def stage_polarity(state: DocState, ctx: Context) -> None:
             hit = cand.hit
             inside = set(range(hit.start, hit.end))
             flips = 0
+            skip_to: int | None = None
             top = min(cand.holder_index, len(cand.path) - 1)
             for i, tok in enumerate(cand.path[:top + 1]):
                 if cand.condition and i > 0 and _condition_of(cand.path[:i], i, lex):
                     break  # what the holder asks in return keeps its own polarity
+                if skip_to is not None:
+                    if tok.i == skip_to:
+                        skip_to = None
+                    continue
+                if i > 0 and cand.path[i - 1].dep_ == "conj" and cand.path[i - 1].pos_ == "VERB" and \
+                        tok.dep_ in ("acl", "relcl") and tok.head.dep_ in ("dobj", "pobj") and \
+                        tok.head.head.pos_ == "VERB":
+                    # "renounce its bid to join NATO and withdraw …": the second verb belongs with
+                    # "renounce", not inside its object, so that verb's negation does not reach it
+                    skip_to = tok.head.head.i
+                    continue
                 if i > 0 and (cand.path[i - 1].dep_ == "conj" or (
                         cand.path[i - 1].dep_ in ("dep", "parataxis")
                         and cand.path[i - 1].pos_ in ("VERB", "AUX") and tok.pos_ in ("VERB", "AUX"))):
