@@ -257,7 +257,7 @@ def test_russia_with_a_modal_chain_withdraws(extractor):
 
 
 def test_own_sentences_score(extractor):
-    """A hundred short sentences of our own (tests/fixtures/own_sentences.jsonl; batches s2 and s3
+    """120 short texts of our own (tests/fixtures/own_sentences.jsonl; batches s2, s3 and s4
     were each written before the rules that handle them, as a check on fresh text), scored like dev."""
     import json
     from pathlib import Path
@@ -291,3 +291,23 @@ def test_verb_coordinated_past_an_infinitive_keeps_its_polarity(extractor):
 
 def test_two_sides_agreeing_is_an_account_not_the_reporters_stance(extractor):
     assert triples(extractor, "Witkoff told reporters the two sides had agreed to continue talks next week.") == set()
+
+
+def test_plan_published_by_a_party_owns_the_next_sentences(extractor):
+    got = triples(extractor, "The White House published a 20-point plan on Friday. "
+                             "The plan calls for a ceasefire and the lifting of some sanctions on Russia.")
+    assert got == {("USA", "ceasefire", "for"), ("USA", "sanctions.relief", "for")}
+
+
+def test_under_the_plan_is_the_plans_term_not_the_subjects(extractor):
+    assert triples(extractor, "Under the plan, Ukraine would hold elections within 100 days.") == set()
+
+
+def test_a_question_put_to_the_speaker_is_not_his_answer(extractor):
+    assert triples(extractor, "Asked whether Russia would agree to a ceasefire, Peskov said the Kremlin "
+                              "needed more information.") == set()
+
+
+def test_off_the_table_negates(extractor):
+    assert triples(extractor, 'Kellogg said that Ukraine joining NATO was "off the table".') == {
+        ("USA", "alliance.nato", "against")}

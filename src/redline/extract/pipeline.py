@@ -300,6 +300,13 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         subj = []  # "Peskov was asked to comment", "Kyiv was urged to …": the addressee holds nothing
         if not any(c.dep_ == "agent" for c in tok.children):
             return Level(tok, "unknown", [], tok.text)
+    if tok.pos_ in ("VERB", "AUX"):
+        for g in (g for c in tok.children if c.dep_ == "prep" and c.lower_ == "under"
+                  for g in c.children if g.dep_ == "pobj" and g.lower_ in lex.position_nouns):
+            inner = _level_for(g, sent, ctx, state)  # "Under the plan, Ukraine would …": the plan's term
+            if inner is not None and inner.kind == "party":
+                return Level(tok, "party", inner.parties, inner.speaker)
+            return Level(tok, "plan", [], g.text)
     agent = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if not subj or (agent and subj[0].dep_ == "nsubjpass"):
         subj = agent  # "the truce was welcomed by Kyiv": the agent holds the stance
@@ -742,6 +749,9 @@ def _fallback(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Conte
     return None
 
 
+_PUBLISH = {"publish", "unveil", "release", "submit", "send", "hand", "deliver", "circulate", "issue"}
+
+
 def _update_context(sent: Sent, state: DocState, ctx: Context) -> None:
     """Remember the last named speaker and the owner of the last plan introduced."""
     lex = ctx.lexicon
@@ -757,6 +767,9 @@ def _update_context(sent: Sent, state: DocState, ctx: Context) -> None:
     for tok in (sent.span if lex.plan_intro.search(sent.text) else ()):
         if tok.lower_ in lex.position_nouns and lex.plan_intro.search(tok.text):
             lvl = _level_for(tok, sent, ctx, state)
+            if (lvl is None or lvl.kind != "party") and tok.dep_ == "dobj" and (
+                    tok.head.lemma_.lower() in _PUBLISH or _act_lemma(tok.head, ctx, lexical=True) == "propose"):
+                lvl = _level_for(tok.head, sent, ctx, state)  # "the White House published a plan"
             if lvl is not None and lvl.kind == "party" and lvl.parties:
                 state.plan_owner = (list(lvl.parties), lvl.speaker, sent.index)
     if state.plan_owner is not None:
@@ -855,6 +868,9 @@ def stage_polarity(state: DocState, ctx: Context) -> None:
                         flips += 1
                     elif child.dep_ == "det" and child.lower_ == "no":
                         flips += 1
+                    elif child.dep_ == "prep" and child.lower_ == "off" and any(
+                            g.lower_ == "table" for g in child.children):
+                        flips += 1  # "joining NATO is off the table"
                     elif child.dep_ in ("acomp", "attr", "oprd") and (
                             child.lower_ in lex.flip_words
                             or any(g.lower_ in lex.flip_words for g in child.children if g.dep_ == "amod")):
@@ -1103,6 +1119,8 @@ def _circumstance(cand: Candidate, ctx: Context) -> str:
             if tok.lower_ == "as":
                 continue  # "as a guarantor", "as part of a deal": a role, not a time
             return f"circumstance ({tok.lower_} …)"
+        if tok.dep_ == "advcl" and tok.lemma_.lower() == "ask" and not any(c.dep_ == "nsubj" for c in tok.children):
+            return "a question put to the speaker"  # "Asked whether Russia would agree to …, Peskov said"
         if tok.dep_ == "advcl":
             marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
             if marks & lex.contrast_marks and any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
