@@ -311,3 +311,13 @@ def test_a_question_put_to_the_speaker_is_not_his_answer(extractor):
 def test_off_the_table_negates(extractor):
     assert triples(extractor, 'Kellogg said that Ukraine joining NATO was "off the table".') == {
         ("USA", "alliance.nato", "against")}
+
+
+def test_conditions_rejected_after_a_dash_are_a_reaction(extractor):
+    got = triples(extractor, "Russia has demanded that Ukraine cede territory in the Donbas—conditions "
+                             "Ukraine has rejected.")
+    assert {("RUS", "territory.withdraw_ukraine", "for"), ("UKR", "territory.withdraw_ukraine", "against")} <= got
+
+
+def test_media_reports_of_planned_talks_are_not_a_declaration(extractor):
+    assert triples(extractor, "Reports say Zelensky is planning a meeting with Trump.") == set()

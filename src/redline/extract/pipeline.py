@@ -295,7 +295,7 @@ def _lexicon_hits(state: DocState, ctx: Context) -> None:
 def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | None:
     """Who a clause head speaks for: its subject (or passive agent, or a position noun's owner)."""
     lex = ctx.lexicon
-    subj = [c for c in tok.children if c.dep_ in SUBJ_DEPS]
+    subj = sorted((c for c in tok.children if c.dep_ in SUBJ_DEPS), key=lambda c: c.dep_ != "nsubj")
     if subj and subj[0].dep_ == "nsubjpass" and tok.lemma_.lower() in lex.addressee_verbs:
         subj = []  # "Peskov was asked to comment", "Kyiv was urged to …": the addressee holds nothing
         if not any(c.dep_ == "agent" for c in tok.children):
@@ -583,25 +583,44 @@ def _reactions(sent: Sent, state: DocState, ctx: Context) -> list[Candidate]:
     """"… — an ultimatum that Ukraine has rejected": a party's reaction to the terms just named."""
     out: list[Candidate] = []
     for tok in sent.span:
-        if tok.dep_ != "relcl":
-            continue
         act = _act_lemma(tok, ctx, lexical=True)
         if act not in ("reject", "accept"):
             continue
-        noun = tok.head
-        if noun.dep_ not in ("appos", "npadvmod", "dep", "attr", "conj") and \
-                noun.lower_ not in ctx.lexicon.position_nouns:
-            continue
-        lvl = _level_for(tok, sent, ctx, state)
+        if tok.dep_ == "relcl":
+            noun = tok.head
+            if noun.dep_ not in ("appos", "npadvmod", "dep", "attr", "conj") and \
+                    noun.lower_ not in ctx.lexicon.position_nouns:
+                continue
+            lvl = _level_for(tok, sent, ctx, state)
+            inside = _subtree_ids(noun)
+        else:
+            # "…—conditions Ukraine has firmly rejected": read on the surface, since the parser
+            # rarely sees a relative clause with no "that" after a dash
+            lvl, inside = _dash_reaction(tok, sent, state, ctx), set()
+            if lvl is not None:
+                inside = set(range(lvl.token.i, tok.i + 1))
         if lvl is None or lvl.kind != "party":
             continue
-        inside = _subtree_ids(noun)
         for cand in list(sent.candidates):
             if cand.hit.start in inside or set(cand.parties) & set(lvl.parties):
                 continue
             out.append(Candidate(cand.hit, lvl.parties, lvl.speaker, cand.path, cand.holder_index,
                                  "reported", fixed_act=Act(act), flip=(act == "reject")))
     return out
+
+
+def _dash_reaction(tok: Any, sent: Sent, state: DocState, ctx: Context) -> Level | None:
+    """"— <position noun> <party> (has) (firmly) <verb>": the party, with the noun as its token."""
+    doc, j = state.doc, tok.i - 1
+    while j > sent.span.start and doc[j].pos_ in ("AUX", "ADV", "PART"):
+        j -= 1
+    mention = next((m for m in sent.mentions if m.end - 1 == j), None)
+    if mention is None or mention.start - 2 < sent.span.start:
+        return None
+    noun = doc[mention.start - 1]
+    if noun.lower_ not in ctx.lexicon.position_nouns or doc[noun.i - 1].text not in ("—", "–", "-", ","):
+        return None
+    return Level(noun, "party", [mention.party], mention.text)
 
 
 def _contrast_cut(path: list[Any], ctx: Context) -> int:
@@ -649,6 +668,8 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
             acts = [(i, l) for i, l in levels if (top_i is None or i < top_i) and l.kind == "plan"]
         if not acts or (top.kind == "nonparty" and not media):
             return None
+        if media and hit.issue in lex.require_act:
+            return None  # "reports that Zelensky is planning a meeting": not the party's declaration
         top_i, top = acts[0]
     fixed: Act | None = None
     first = next(((i, l) for i, l in levels if l.kind in ("party", "pronoun", "plan")), None)
