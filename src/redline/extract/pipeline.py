@@ -369,6 +369,10 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         if not direct and not loose:
             return None
         use = direct or loose[:1]
+        owners = [m for m in use if state.doc[m.end - 1].dep_ == "poss" or state.doc[m.end - 1].tag_ == "POS"
+                  or (m.end < len(state.doc) and state.doc[m.end].tag_ == "POS")]
+        if owners and len(owners) < len(use):
+            use = owners  # "Russia's UN ambassador": the owner, not the institution
         parties = list(dict.fromkeys(m.party for m in use))
         speaker = " ".join(m.text for m in use[:1])
         # a person named beside the party ("Russian President Vladimir Putin") is the speaker
@@ -585,6 +589,19 @@ def _reactions(sent: Sent, state: DocState, ctx: Context) -> list[Candidate]:
     for tok in sent.span:
         act = _act_lemma(tok, ctx, lexical=True)
         if act not in ("reject", "accept"):
+            continue
+        owned = [c for c in tok.children if c.dep_ == "dobj" and c.lower_ in ctx.lexicon.position_nouns
+                 and any(g.dep_ == "poss" for g in c.children)]
+        if owned:
+            # "Kyiv rejected Moscow's demand for X": the owner's demand stays, Kyiv answers it
+            lvl = _level_for(tok, sent, ctx, state)
+            if lvl is None or lvl.kind != "party":
+                continue
+            inside = _subtree_ids(owned[0])
+            for cand in list(sent.candidates):
+                if cand.hit.start in inside and not set(cand.parties) & set(lvl.parties):
+                    out.append(Candidate(cand.hit, lvl.parties, lvl.speaker, cand.path, cand.holder_index,
+                                         "reported", fixed_act=Act(act), flip=(act == "reject")))
             continue
         if tok.dep_ == "relcl":
             noun = tok.head
@@ -1151,6 +1168,8 @@ def _circumstance(cand: Candidate, ctx: Context) -> str:
             if not marks and tok.tag_ == "VBG" and tok.i > tok.head.i and \
                     _act_lemma(tok, ctx, lexical=True) not in (None, "other"):
                 continue  # "…, insisting on mutual withdrawals": the holder's stance, not the scene
+            if not marks and tok.tag_ == "VBG" and tok.i > tok.head.i and tok.i in range(cand.hit.start, cand.hit.end):
+                continue  # "voted to extend martial law, postponing elections": the act itself
             if marks & lex.circumstantial or (not marks and tok.tag_ == "VBG"):
                 return "circumstance (adverbial clause)"
         if tok.dep_ in ("npadvmod",):
