@@ -336,3 +336,12 @@ def test_possessive_owner_beats_an_institution_in_the_title(extractor):
 def test_participle_after_the_clause_is_the_act_itself(extractor):
     got = triples(extractor, "The Ukrainian parliament voted to extend martial law, postponing presidential elections.")
     assert got == {("UKR", "politics.elections", "against")}
+
+
+def test_proposer_of_a_truce_others_call_a_ploy_is_for_it(extractor):
+    got = triples(extractor, "Ushakov said a ceasefire proposed by Ukraine would only prolong the conflict.")
+    assert got == {("RUS", "ceasefire", "against"), ("UKR", "ceasefire", "for")}
+
+
+def test_what_someone_said_about_an_issue_is_a_topic(extractor):
+    assert triples(extractor, "Trump spoke about a ceasefire with Putin.") == set()

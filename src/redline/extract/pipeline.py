@@ -543,6 +543,9 @@ def _acl_owners(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Con
     """"A ceasefire proposed by Ukraine": a participle with an agent names the issue's owner."""
     out = []
     root = path[0]
+    if hit.polarity == Polarity.AGAINST and root.pos_ not in ("NOUN", "PROPN"):
+        # a verdict phrase ("a truce … would only prolong"): the noun it starts with
+        root = next((t for t in state.doc[hit.start:hit.end] if t.pos_ in ("NOUN", "PROPN")), root)
     for child in root.children:
         if child.dep_ != "acl" or _act_lemma(child, ctx, lexical=True) in (None, "other"):
             continue
@@ -550,7 +553,14 @@ def _acl_owners(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Con
         found = _mentions_in(sent, {t.i for t in agents})
         if found:
             act = Act(_act_lemma(child, ctx, lexical=True))
-            out.append(Candidate(hit, list(dict.fromkeys(m.party for m in found)), found[0].text,
+            owned = hit
+            if hit.polarity == Polarity.AGAINST and any(
+                    p.issue == hit.issue and p.polarity == Polarity.FOR and p.regex.fullmatch(root.text)
+                    for p in ctx.lexicon.patterns):
+                # "a truce proposed by Kyiv would only prolong the war": the speaker's verdict is
+                # against, what Kyiv proposed is the truce itself
+                owned = Hit(hit.issue, Polarity.FOR, root.i, root.i + 1, root.text)
+            out.append(Candidate(owned, list(dict.fromkeys(m.party for m in found)), found[0].text,
                                  path, 0, "reported", fixed_act=act))
     return out
 
@@ -1151,6 +1161,9 @@ def _circumstance(cand: Candidate, ctx: Context) -> str:
         if tok.dep_ == "prep" and tok.lower_ == "with" and tok.head.pos_ in ("VERB", "AUX") and any(
                 g.dep_ == "pobj" and any(a.dep_ == "acl" for a in g.children) for g in tok.children):
             return "circumstance (with … set to …)"  # "…, with talks set to resume on Monday"
+        if tok.dep_ == "prep" and tok.lower_ in ("about", "regarding", "concerning") and (
+                tok.head.lemma_.lower() in lex.reporting_verbs | lex.silent_verbs | {"speak", "talk", "ask"}):
+            return "a topic of speech, not a position"  # "what he said about NATO membership"
         if tok.dep_ == "prep" and tok.lower_ in lex.circumstantial:
             if _only_before(tok):
                 continue  # "only after a ceasefire" is a condition
