@@ -345,3 +345,15 @@ def test_proposer_of_a_truce_others_call_a_ploy_is_for_it(extractor):
 
 def test_what_someone_said_about_an_issue_is_a_topic(extractor):
     assert triples(extractor, "Trump spoke about a ceasefire with Putin.") == set()
+
+
+@pytest.mark.parametrize("text", [
+    "Russia was accused of stalling on a proposed Easter truce.",
+    "Russia accused Ukraine of rejecting a ceasefire.",
+])
+def test_accusations_are_not_the_accused_partys_stance(extractor, text):
+    assert triples(extractor, text) == set()
+
+
+def test_territorial_integrity_of_all_countries_is_a_principle_not_a_position(extractor):
+    assert triples(extractor, "China said it is necessary to uphold the territorial integrity of all countries.") == set()

@@ -307,6 +307,11 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
             if inner is not None and inner.kind == "party":
                 return Level(tok, "party", inner.parties, inner.speaker)
             return Level(tok, "plan", [], g.text)
+    if tok.lemma_.lower() in ("accuse", "suspect", "blame") and any(c.dep_ == "prep" and c.lower_ in ("of", "for")
+                                                                    for c in tok.children):
+        # "Russia, accused of stalling on a truce" (others' charge) and "Moscow accused Kyiv of
+        # rejecting talks" (a charge against another party): neither is the accused's own stance
+        return Level(tok, "others", [], tok.text)
     agent = [g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
     if not subj or (agent and subj[0].dep_ == "nsubjpass"):
         subj = agent  # "the truce was welcomed by Kyiv": the agent holds the stance
