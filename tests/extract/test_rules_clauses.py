@@ -357,3 +357,12 @@ def test_accusations_are_not_the_accused_partys_stance(extractor, text):
 
 def test_territorial_integrity_of_all_countries_is_a_principle_not_a_position(extractor):
     assert triples(extractor, "China said it is necessary to uphold the territorial integrity of all countries.") == set()
+
+
+def test_issue_phrase_as_a_later_clauses_subject_is_content(extractor):
+    got = triples(extractor, "The counter-proposal says Ukrainian NATO membership will depend on the allies.")
+    assert not {t for t in got if t[0] == "NATO"}
+
+
+def test_a_plan_coordinated_with_talks_is_not_a_stance_on_talks(extractor):
+    assert triples(extractor, "Putin revealed details of his plan and his talks with Donald Trump.") == set()

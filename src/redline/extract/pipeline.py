@@ -532,8 +532,10 @@ def stage_attribute(state: DocState, ctx: Context) -> None:
                     continue
                 if lvl.kind == "party" and all(t.i in hit_ids for m in sent.mentions
                                                if m.party in lvl.parties
-                                               for t in state.doc[m.start:m.end]) and i == 0:
-                    continue  # the issue phrase's own subject ("Ukraine joins NATO") is content
+                                               for t in state.doc[m.start:m.end]) and (
+                        i == 0 or any(c.dep_ in SUBJ_DEPS and c.i in hit_ids for c in tok.children)):
+                    continue  # the issue phrase's own subject ("Ukraine joins NATO", "NATO membership
+                    # will depend on …") is content
                 levels.append((i, lvl))
             cand = _choose(hit, path, levels, sent, state, ctx, own_clause=bool(cut))
             if cand is not None:
@@ -1145,10 +1147,12 @@ def _governs_closely(cand: Candidate, lex: Lexicon) -> bool:
         below, tok = cand.path[j - 1], cand.path[j]
         if below.i in hit and tok.i in hit:
             continue
-        if below.dep_ == "conj" and tok.pos_ in ("NOUN", "PROPN"):
+        if below.dep_ == "conj" and tok.pos_ in ("NOUN", "PROPN") and tok.lower_ not in lex.position_nouns:
             continue  # "called for a ceasefire and direct talks": the talks share the call
         if below.dep_ not in lex.talks_frame_deps:
             return False
+        if j == k and below.dep_ == "conj" and tok.pos_ in ("NOUN", "PROPN"):
+            return False  # "his plan and his talks with Trump": the plan's act is not about the talks
         if j < k and tok.dep_ == "prep" and tok.lower_ not in lex.talks_frame_preps:
             return False
         if j < k and tok.pos_ in ("NOUN", "PROPN") and tok.i not in hit and tok.lower_ not in lex.talks_frame_nouns:
