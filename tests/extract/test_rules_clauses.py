@@ -366,3 +366,10 @@ def test_issue_phrase_as_a_later_clauses_subject_is_content(extractor):
 
 def test_a_plan_coordinated_with_talks_is_not_a_stance_on_talks(extractor):
     assert triples(extractor, "Putin revealed details of his plan and his talks with Donald Trump.") == set()
+
+
+def test_light_verb_carries_the_nouns_act_and_owner(extractor):
+    assert triples(extractor, "Erdogan made a proposal for a ceasefire.") == {("TUR", "ceasefire", "for")}
+    got = triples(extractor, "Trump made a personal request to Putin to refrain from striking Kyiv for a week, "
+                             "Peskov said.")
+    assert got == {("USA", "ceasefire", "for")}

@@ -345,6 +345,10 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         if found:
             parties = list(dict.fromkeys(m.party for m in found))
             return Level(tok, "party", parties, found[0].text)
+        if tok.dep_ == "dobj" and tok.head.lemma_.lower() in _LIGHT_VERBS:
+            inner = _level_for(tok.head, sent, ctx, state)  # "Erdogan made a proposal for …"
+            if inner is not None and inner.kind == "party":
+                return Level(tok, "party", inner.parties, inner.speaker)
         return Level(tok, "plan", [], tok.text)
     if not subj:
         return None
@@ -805,6 +809,8 @@ def _fallback(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Conte
 
 
 _PUBLISH = {"publish", "unveil", "release", "submit", "send", "hand", "deliver", "circulate", "issue"}
+# verbs that only carry a position noun: "made a proposal", "put forward a plan", "issued a call"
+_LIGHT_VERBS = _PUBLISH | {"make", "put", "present", "table", "float", "offer", "draft", "lay", "set"}
 
 
 def _update_context(sent: Sent, state: DocState, ctx: Context) -> None:
@@ -869,6 +875,10 @@ def _act_lemma(tok: Any, ctx: Context, lexical: bool = False) -> str | None:
     act = lex.acts.get(phrase) or lex.acts.get(tok.lemma_.lower()) or lex.acts.get(tok.lower_)
     if tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in lex.position_nouns:
         act = lex.position_nouns[tok.lower_]
+    if act is None and tok.lemma_.lower() in _LIGHT_VERBS:
+        noun = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in lex.position_nouns), None)
+        if noun is not None:
+            act = lex.position_nouns[noun.lower_]  # "made a request" is a demand
     for child in ([] if lexical else tok.children):
         if child.dep_ in ("aux", "auxpass") and child.lower_ in MODAL_DEMAND:
             if child.lower_ in ("have", "has") and not (
