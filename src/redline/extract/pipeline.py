@@ -44,6 +44,7 @@ class Hit:
     end: int
     text: str
     score: float = 1.0
+    inner_neg: bool = False  # a negation the pattern's gaps let in ("Moscow would not withdraw") still flips
 
 
 @dataclass
@@ -190,7 +191,7 @@ def stage_parties(state: DocState, ctx: Context) -> None:
 
     seen: set[int] = set()
     for regex, kind in ((lex.alias_regex, "alias"), (lex.demonym_regex, "demonym")):
-        for m in regex.finditer(text):
+        for m in _matches(regex, text, overlapping=kind == "demonym"):
             if kind == "alias":
                 party = ctx.alias_lower.get(m.group(0).lower())
             else:
@@ -208,6 +209,18 @@ def stage_parties(state: DocState, ctx: Context) -> None:
     _hyphen_owners(state, ctx, starts, seen)
     for sent in state.sents:
         sent.mentions.sort(key=lambda x: x.start)
+
+
+def _matches(regex: re.Pattern[str], text: str, overlapping: bool) -> Iterator[re.Match[str]]:
+    """finditer, or (``overlapping``) every leftmost match from each start, so that "Kremlin
+    dismissed a European proposal" still finds "European proposal" inside the longer match."""
+    if not overlapping:
+        yield from regex.finditer(text)
+        return
+    pos = 0
+    while (m := regex.search(text, pos)) is not None:
+        yield m
+        pos = m.start() + 1
 
 
 _HYPHENATED = re.compile(r"(?<![\w.-])((?:[A-Z][\w.’']*-)+)([A-Za-z]+)(?![\w-])")
@@ -266,6 +279,22 @@ def stage_issues(state: DocState, ctx: Context) -> None:
         ctx.semantic.add_hits(state, ctx)
 
 
+_NEGATION_IN_PATTERN = re.compile(r"\bnot\b|\bnever\b|\bno\b|n't|\bwithout\b")
+
+
+def _literal_negation(pattern: str) -> bool:
+    """Whether a pattern's own fixed words negate ("never join nato"): a negation it only lets
+    through an optional gap ("Moscow (would|not|…)* withdraw") still flips the statement."""
+    if "(?#neg)" in pattern:
+        return True
+    fixed = pattern.replace("\\b", " ")
+    while True:
+        stripped = re.sub(r"\([^()]*\)[?*+]?(?:\{\d*,?\d*\}\??)?", " ", fixed)
+        if stripped == fixed:
+            return bool(_NEGATION_IN_PATTERN.search(fixed))
+        fixed = stripped
+
+
 def _lexicon_hits(state: DocState, ctx: Context) -> None:
     doc = state.doc
     for sent in state.sents:
@@ -282,8 +311,8 @@ def _lexicon_hits(state: DocState, ctx: Context) -> None:
                 toks = _span_tokens(doc, base + m.start(), base + m.end())
                 if toks is None:
                     continue
-                found.append((m.start(), m.end(), Hit(pat.issue, pat.polarity, toks[0], toks[1],
-                                                      m.group(0))))
+                found.append((m.start(), m.end(), Hit(pat.issue, pat.polarity, toks[0], toks[1], m.group(0),
+                                                      inner_neg=not _literal_negation(pat.regex.pattern))))
         kept: list[tuple[int, int, Hit]] = []
         for s, e, hit in sorted(found, key=lambda x: (x[2].polarity != Polarity.AGAINST, -(x[1] - x[0]))):
             if any(h.issue == hit.issue and s < ke and ks < e for ks, ke, h in kept):
@@ -612,7 +641,8 @@ def _reactions(sent: Sent, state: DocState, ctx: Context) -> list[Candidate]:
         if act not in ("reject", "accept"):
             continue
         owned = [c for c in tok.children if c.dep_ == "dobj" and c.lower_ in ctx.lexicon.position_nouns
-                 and any(g.dep_ == "poss" for g in c.children)]
+                 and (any(g.dep_ == "poss" for g in c.children)
+                      or any(m.start <= c.i < m.end and m.kind == "demonym" for m in sent.mentions))]
         if owned:
             # "Kyiv rejected Moscow's demand for X": the owner's demand stays, Kyiv answers it
             lvl = _level_for(tok, sent, ctx, state)
@@ -739,18 +769,20 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
                 chosen_i, chosen, via = fi, fl, "reported"
             else:
                 chosen_i, chosen, via = top_i, top, "source"
+    plan_says = fl.token.dep_ == "ccomp" and any(  # "the proposal envisages that Ukraine will …"
+        c.dep_ in SUBJ_DEPS and c.lower_ in lex.position_nouns for c in fl.token.head.children)
     if chosen is fl and fl.kind == "party" and (any(c.dep_ == "aux" and c.lower_ == "to" for c in fl.token.children)
-                                                or (fl.token.dep_ == "ccomp" and fl.token.tag_ == "VB")):
+                                                or (fl.token.dep_ == "ccomp" and fl.token.tag_ == "VB") or plan_says):
         # "the plan calls for Ukraine to renounce …", "Moscow urged Kyiv to …": the asker holds it
         gov = fl.token.head  # the asking verb, or the plan noun its relative clause describes
         at = {gov.i, gov.head.i} if gov.dep_ == "relcl" else {gov.i}
-        asks = _act_lemma(gov, ctx, lexical=True) == "demand" or (
+        asks = plan_says or _act_lemma(gov, ctx, lexical=True) == "demand" or (
             gov.lemma_.lower() == "call" and any(c.dep_ == "mark" and c.lower_ == "for" for c in fl.token.children))
         for i, lvl in levels:
             if asks and i > fi and lvl.token.i in at and lvl.kind in ("party", "plan", "pronoun") and \
                     set(lvl.parties) != set(fl.parties):
                 # a plan's clause is a proposal unless it says "must" (GUIDELINES)
-                plan = gov.dep_ == "relcl" or lvl.kind == "plan"
+                plan = gov.dep_ == "relcl" or lvl.kind == "plan" or plan_says
                 chosen_i, chosen, via, fixed = i, lvl, "subject", Act.PROPOSE if plan else Act.DEMAND
                 break
     parties, speaker = chosen.parties, chosen.speaker
@@ -927,7 +959,7 @@ def stage_polarity(state: DocState, ctx: Context) -> None:
                     if tok.lower_ in ("without", "against", "instead"):
                         flips += 1
                 for child in tok.children:
-                    if child.i in inside:
+                    if child.i in inside and not (hit.inner_neg and child.dep_ == "neg"):
                         continue
                     if child.dep_ == "neg":
                         flips += 1
