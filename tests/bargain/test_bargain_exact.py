@@ -1,7 +1,8 @@
-"""Exactness: on instances small enough to enumerate, every MILP answer equals brute force."""
+"""Exactness: on instances small enough to enumerate, every answer equals brute force."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 
@@ -10,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from redline.bargain.packages import (NASH_MIN_GAIN, closest_package, conflicting_red_lines,
+from redline.bargain import packages
+from redline.bargain.packages import (NASH_MIN_GAIN, TOL, closest_package, conflicting_red_lines,
                                       enumerate_zone, kalai_smorodinsky, maxmin, nash,
                                       pareto_frontier, ranked, uniform_gain)
 from redline.bargain.utility import UtilityTable
@@ -287,3 +289,165 @@ def test_enumeration_oracle_counts_packages():
     assert len(choices) == table.zone_size() == 4
     assert math.isclose(sat.max(), 1.0)
     assert set(map(tuple, choices)) == set(itertools.product([0, 2], [0, 1]))
+
+
+# -- the enumeration with LP bounds behind max-min and KS --------------------------------------
+# On these small tables the default settings barely prune (the first beam search alone covers
+# most of a zone), so the tests below shrink the thresholds to make every part run: node LPs and
+# their multipliers from the first level on, repeated beam searches from tiny beams, expansion in
+# chunks of a few partial packages; and they force the MILP fallback.
+
+EAGER = {"ENUM_TRIGGER": 1, "ENUM_SAMPLES": 3, "ENUM_ROUNDS": 2, "ENUM_BEAM": 2, "ENUM_REBEAM": 1,
+         "ENUM_CHUNK": 5}
+
+
+@contextlib.contextmanager
+def settings_of(**values):
+    """Set module constants of ``packages`` for the duration of a block."""
+    saved = {k: getattr(packages, k) for k in values}
+    try:
+        for k, v in values.items():
+            setattr(packages, k, v)
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(packages, k, v)
+
+
+def check_maxmin(oracle, table: UtilityTable, sol) -> None:
+    t, total = oracle.maxmin(table)
+    gains = table.satisfaction(sol.choice) - table.disagreement
+    assert abs(gains.min() - t) < EPS and abs(gains.sum() - total) < EPS
+    assert abs(sol.objective - gains.min()) < 1e-12
+
+
+def check_ks(oracle, table: UtilityTable, sol) -> None:
+    expected = oracle.ks(table)
+    assert sol.found == (expected is not None)
+    if expected is not None:
+        assert abs(sol.objective - expected[0]) < EPS
+
+
+@EXACT
+@given(tables())
+def test_eager_enumeration_equals_brute_force(oracle, table):
+    """Multipliers from node LPs at every level, tiny beams, chunked expansion: still exact."""
+    with settings_of(**EAGER):
+        mm, ks = maxmin(table), kalai_smorodinsky(table)
+    assert mm.method.startswith("enumeration")
+    check_maxmin(oracle, table, mm)
+    check_ks(oracle, table, ks)
+
+
+@EXACT
+@given(tables())
+def test_milp_fallback_equals_brute_force(oracle, table):
+    """With no room for partial packages the MILPs take over, and agree."""
+    with settings_of(ENUM_CAP=0):
+        mm, ks = maxmin(table), kalai_smorodinsky(table)
+    if len(table.issues) > 1:
+        assert mm.method == "milp, two stages"
+    check_maxmin(oracle, table, mm)
+    check_ks(oracle, table, ks)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_eager_enumeration_at_the_bound(oracle, seed):
+    """At 8 × 4 × 4 (zones up to 65,536 packages) with eager settings."""
+    table = bound_instance(seed)
+    with settings_of(**EAGER):
+        mm, ks = maxmin(table), kalai_smorodinsky(table)
+    check_maxmin(oracle, table, mm)
+    check_ks(oracle, table, ks)
+
+
+def lex_best(table: UtilityTable, excluded: set[tuple[int, ...]]) -> tuple[float, float]:
+    """Best least gain, then best total within TOL of it, over packages not excluded."""
+    choices, sat = enumerate_zone(table)
+    keep = np.array([tuple(map(int, c)) not in excluded for c in choices], dtype=bool)
+    g = (sat - table.disagreement)[keep]
+    t = g.min(axis=1).max()
+    return float(t), float(g[g.min(axis=1) >= t - TOL].sum(axis=1).max())
+
+
+@EXACT
+@given(tables(max_issues=6))
+def test_ranked_maxmin_follows_the_lexicographic_order(table):
+    """Each next max-min package is the lexicographic best of the packages not listed yet."""
+    with settings_of(**EAGER):
+        got = ranked(table, "maxmin", 3)
+    excluded: set[tuple[int, ...]] = set()
+    for sol in got:
+        if not sol.found:
+            break
+        t, total = lex_best(table, excluded)
+        gains = table.satisfaction(sol.choice) - table.disagreement
+        assert abs(gains.min() - t) < EPS and abs(gains.sum() - total) < EPS
+        assert sol.choice not in excluded
+        excluded.add(sol.choice)
+
+
+def test_ks_keeps_parties_with_nothing_to_gain_at_no_deal(oracle):
+    """A party indifferent to every acceptable package has no normalised gain; the search must
+    still keep it at no deal (a hard row), which rules out its red-line-free worse options."""
+    utility = [np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5], [0.5, 0.5, 0.0]]),
+               np.array([[0.0, 1.0], [1.0, 0.0], [0.3, 0.3]])]
+    salience = np.array([[1.0, 1.0], [1.0, 1.0], [1.0, 1.0]])
+    red = [np.zeros((3, 3), dtype=bool), np.zeros((3, 2), dtype=bool)]
+    no_deal = np.array([[0.0, 0.0], [0.0, 0.0], [0.5, 0.3]])
+    table = UtilityTable(["A", "B", "C"], ["i0", "i1"], [["a", "b", "c"], ["x", "y"]], utility,
+                         salience, red, no_deal)
+    for chosen in ({}, EAGER):
+        with settings_of(**chosen):
+            sol = kalai_smorodinsky(table)
+        check_ks(oracle, table, sol)
+        assert table.satisfaction(sol.choice)[2] >= table.disagreement[2] - 1e-9
+
+
+def unstructured(n_issues: int, seed: int) -> UtilityTable:
+    rng = np.random.default_rng(seed)
+    utility = [rng.integers(0, 21, (10, 7)) / 20 for _ in range(n_issues)]
+    red = [np.zeros((10, 7), dtype=bool) for _ in range(n_issues)]
+    no_deal = np.array([[u[p].min() for u in utility] for p in range(10)])
+    return UtilityTable([f"P{p}" for p in range(10)], [f"i{i}" for i in range(n_issues)],
+                        [[f"o{k}" for k in range(7)]] * n_issues, utility,
+                        rng.integers(1, 11, (10, n_issues)) / 10, red, no_deal)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_enumeration_equals_the_milp_at_scale(seed):
+    """16 issues × 7 options × 10 parties (too many packages to enumerate): the enumeration and
+    the two MILPs agree on the least gain and the total (and for KS on the least share)."""
+    table = unstructured(16, seed)
+    fast_mm, fast_ks = maxmin(table), kalai_smorodinsky(table)
+    with settings_of(ENUM_CAP=0):
+        slow_mm, slow_ks = maxmin(table), kalai_smorodinsky(table)
+    assert fast_mm.method.startswith("enumeration") and slow_mm.method == "milp, two stages"
+    for a, b in ((fast_mm, slow_mm), (fast_ks, slow_ks)):
+        assert abs(a.objective - b.objective) < 1e-7
+        ga, gb = (table.satisfaction(s.choice) - table.disagreement for s in (a, b))
+        if a is fast_mm:
+            assert abs(ga.sum() - gb.sum()) < 1e-6
+
+
+def test_stopped_enumeration_bounds_the_optimum():
+    """Stopped by a time limit, the package found and the bound bracket the proven optimum."""
+    table = unstructured(30, 30000)
+    full = maxmin(table)
+    for limit in (0.01, 0.2):
+        sol = maxmin(table, time_limit=limit)
+        if sol.proven:
+            continue
+        gains = table.satisfaction(sol.choice) - table.disagreement
+        assert abs(gains.min() - sol.objective) < 1e-12
+        assert sol.objective <= full.objective + 1e-12
+        assert sol.bound >= full.objective - 1e-9
+        assert math.isfinite(sol.bound)
+
+
+def test_every_package_excluded():
+    table = UtilityTable(["A", "B"], ["i0"], [["a", "b"]], [np.array([[1.0, 0.0], [0.0, 1.0]])],
+                         np.ones((2, 1)), [np.zeros((2, 2), dtype=bool)], np.zeros((2, 1)))
+    sol = maxmin(table, exclude=[(0,), (1,)])
+    assert not sol.found and "excluded" in sol.reason
+    assert sorted(s.choice for s in ranked(table, "maxmin", 5)) == [(0,), (1,)]

@@ -345,7 +345,10 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
     if not subj or (agent and subj[0].dep_ == "nsubjpass"):
         subj = agent  # "the truce was welcomed by Kyiv": the agent holds the stance
     if not subj and tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
-        return _level_for(tok.head, sent, ctx, state)
+        shared = _level_for(tok.head, sent, ctx, state)  # "had not seen … but would never agree"
+        if shared is None or shared.token.pos_ not in ("VERB", "AUX"):
+            return shared  # an owner read off a plan noun keeps that noun (and its act)
+        return Level(tok, shared.kind, shared.parties, shared.speaker, shared.first_person)
     if not subj and tok.dep_ in ("xcomp", "acomp") and tok.head.pos_ in ("VERB", "AUX", "ADJ"):
         return None  # the controller's subject is read at the head
     owner_noun = tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in lex.position_nouns
@@ -785,6 +788,12 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
                 plan = gov.dep_ == "relcl" or lvl.kind == "plan" or plan_says
                 chosen_i, chosen, via, fixed = i, lvl, "subject", Act.PROPOSE if plan else Act.DEMAND
                 break
+    quoted = sent.text.strip()[:1] in QUOTE_CHARS
+    voice = sent.quote_speaker or (state.last_speaker if quoted else None)
+    if top is None and chosen is fl and fl.kind == "party" and voice is not None and \
+            voice[0] not in fl.parties and _obliged(fl.token):
+        # '"But Russia must stop its strikes first."' in Zelensky's quote: his demand of Russia
+        return Candidate(hit, [voice[0]], voice[1], path, len(path), "context", fixed_act=Act.DEMAND)
     parties, speaker = chosen.parties, chosen.speaker
     if chosen.kind == "pronoun":
         resolved = _resolve_pronoun(state, chosen, sent)
