@@ -9,7 +9,8 @@ from redline.bargain.utility import UtilityTable
 
 
 def hard_instance() -> UtilityTable:
-    """30 issues × 7 options × 10 parties with unstructured utilities: max-min takes seconds to prove."""
+    """30 issues × 7 options × 10 parties with unstructured utilities: max-min takes a few tenths of a
+    second to prove (seconds with the MILP alone)."""
     rng = np.random.default_rng(30000)
     utility = [rng.integers(0, 21, (10, 7)) / 20 for _ in range(30)]
     red = [np.zeros((10, 7), dtype=bool) for _ in range(30)]
@@ -20,7 +21,7 @@ def hard_instance() -> UtilityTable:
 
 def test_maxmin_stopped_by_the_time_limit_reports_its_gap():
     table = hard_instance()
-    sol = maxmin(table, time_limit=0.5)
+    sol = maxmin(table, time_limit=0.01)
     assert sol.found and not sol.proven
     gains = table.satisfaction(sol.choice) - table.disagreement
     assert abs(gains.min() - sol.objective) < 1e-12

@@ -257,7 +257,7 @@ def test_russia_with_a_modal_chain_withdraws(extractor):
 
 
 def test_own_sentences_score(extractor):
-    """193 short texts of our own (tests/fixtures/own_sentences.jsonl; batches s2 to s8
+    """193 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl; batches s2 to s8 and a
     were each written before the rules that handle them, as a check on fresh text), scored like dev."""
     import json
     from pathlib import Path
@@ -413,3 +413,17 @@ def test_obligation_inside_a_quote_is_the_quoted_speakers_demand(extractor):
     got = triples(extractor, '"We are ready for a ceasefire right now," Zelensky told reporters. '
                              '"But Russia must stop its strikes first."')
     assert got == {("UKR", "ceasefire", "for")}
+
+
+def test_each_noun_conjunct_keeps_its_own_no(extractor):
+    got = triples(extractor, "Zelensky said his delegation had a clear mandate: no recognition of occupied "
+                             "territory and no withdrawal from the parts of Donetsk that Ukraine still holds.")
+    assert got == {("UKR", "territory.recognition", "against"), ("UKR", "territory.withdraw_ukraine", "against")}
+
+
+def test_under_an_option_is_the_plans_term(extractor):
+    text = ("Russia's memorandum sets out two options for a ceasefire. "
+            "Under the first, Ukraine would withdraw its forces from the Donetsk and Luhansk regions.")
+    got = triples(extractor, text)
+    assert ("UKR", "territory.withdraw_ukraine", "for") not in got
+    assert ("RUS", "territory.withdraw_ukraine", "for") in got

@@ -331,7 +331,7 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
             return Level(tok, "unknown", [], tok.text)
     if tok.pos_ in ("VERB", "AUX"):
         for g in (g for c in tok.children if c.dep_ == "prep" and c.lower_ == "under"
-                  for g in c.children if g.dep_ == "pobj" and g.lower_ in lex.position_nouns):
+                  for g in c.children if g.dep_ == "pobj" and (g.lower_ in lex.position_nouns or g.lower_ in _TERMS)):
             inner = _level_for(g, sent, ctx, state)  # "Under the plan, Ukraine would …": the plan's term
             if inner is not None and inner.kind == "party":
                 return Level(tok, "party", inner.parties, inner.speaker)
@@ -849,6 +849,9 @@ def _fallback(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Conte
     return None
 
 
+# what "under …" can name besides a position noun: "under the first (option)", "under the deal"
+_TERMS = {"first", "second", "third", "option", "options", "scenario", "deal", "agreement", "arrangement",
+          "accord", "settlement", "version"}
 _PUBLISH = {"publish", "unveil", "release", "submit", "send", "hand", "deliver", "circulate", "issue"}
 # verbs that only carry a position noun: "made a proposal", "put forward a plan", "issued a call"
 _LIGHT_VERBS = _PUBLISH | {"make", "put", "present", "table", "float", "offer", "draft", "lay", "set"}
@@ -938,10 +941,13 @@ def stage_polarity(state: DocState, ctx: Context) -> None:
             inside = set(range(hit.start, hit.end))
             flips = 0
             skip_to: int | None = None
+            noun_conj = False
             top = min(cand.holder_index, len(cand.path) - 1)
             for i, tok in enumerate(cand.path[:top + 1]):
                 if cand.condition and i > 0 and _condition_of(cand.path[:i], i, lex):
                     break  # what the holder asks in return keeps its own polarity
+                if i > 0 and cand.path[i - 1].dep_ == "conj" and cand.path[i - 1].pos_ in ("NOUN", "PROPN"):
+                    noun_conj = True
                 if skip_to is not None:
                     if tok.i == skip_to:
                         skip_to = None
@@ -972,8 +978,8 @@ def stage_polarity(state: DocState, ctx: Context) -> None:
                         continue
                     if child.dep_ == "neg":
                         flips += 1
-                    elif child.dep_ == "det" and child.lower_ == "no":
-                        flips += 1
+                    elif child.dep_ == "det" and child.lower_ == "no" and not noun_conj:
+                        flips += 1  # (a noun conjunct has its own determiner: "no X and no Y")
                     elif child.dep_ == "prep" and child.lower_ == "off" and any(
                             g.lower_ == "table" for g in child.children):
                         flips += 1  # "joining NATO is off the table"
