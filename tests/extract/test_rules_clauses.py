@@ -257,8 +257,9 @@ def test_russia_with_a_modal_chain_withdraws(extractor):
 
 
 def test_own_sentences_score(extractor):
-    """193 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl; batches s2 to s8 and a
-    were each written before the rules that handle them, as a check on fresh text), scored like dev."""
+    """193 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl;
+    batches s2 to s8 and a were each written before the rules that handle them, as a check on
+    fresh text), scored like dev."""
     import json
     from pathlib import Path
 
