@@ -72,7 +72,10 @@ SEARCH_OBJECTS = {
         "triggers": {"statements_fts_insert", "statements_fts_delete", "statements_fts_update"},
     },
     "postgresql": {
-        "indexes": {"ix_statements_quote_fts", "ix_statements_speaker_fts"},
+        "indexes": {"ix_statements_quote_fts", "ix_statements_speaker_fts",
+                    # migration 0004: the listing order (date DESC NULLS LAST, id DESC)
+                    "ix_statements_listing", "ix_statements_party_listing",
+                    "ix_statements_issue_listing", "ix_statements_party_issue_listing"},
     },
 }
 
