@@ -257,8 +257,8 @@ def test_russia_with_a_modal_chain_withdraws(extractor):
 
 
 def test_own_sentences_score(extractor):
-    """193 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl;
-    batches s2 to s8 and a were each written before the rules that handle them, as a check on
+    """208 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl;
+    batches s2 to s9 and a were each written before the rules that handle them, as a check on
     fresh text), scored like dev."""
     import json
     from pathlib import Path
@@ -428,3 +428,15 @@ def test_under_an_option_is_the_plans_term(extractor):
     got = triples(extractor, text)
     assert ("UKR", "territory.withdraw_ukraine", "for") not in got
     assert ("RUS", "territory.withdraw_ukraine", "for") in got
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Lavrov said a new round of talks could take place in June.", ("RUS", "process.talks", "for")),
+    ('"We are negotiating, and we will continue to negotiate," Witkoff told reporters.',
+     ("USA", "process.talks", "for")),
+    ("Ukraine's delegation walked out of the talks in Geneva.", ("UKR", "process.talks", "against")),
+    ("Russia refused to send a delegation to the peace summit in Switzerland.", ("RUS", "process.talks", "against")),
+    ("Macron said Europe must have a seat at the negotiating table.", ("FRA", "process.talks", "for")),
+])
+def test_talks_declared_in_other_words(extractor, text, expected):
+    assert triples(extractor, text) == {expected}

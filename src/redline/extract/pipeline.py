@@ -1030,9 +1030,11 @@ def stage_act(state: DocState, ctx: Context) -> None:
                 act = _implicit_reject(cand, top, ctx)
             if act is None and cand.via == "plan":
                 act = "propose"
-            if act is None and cand.via == "source" and cand.hit.issue in ctx.lexicon.require_act and \
-                    _will(cand.path[0]):
+            if act is None and cand.via in ("source", "subject") and cand.hit.issue in ctx.lexicon.require_act \
+                    and (_will(cand.path[0]) or _talks_ahead(cand.path[0])):
                 act = "propose"  # "Trump said he would meet Putin": a declared intention
+            if act is None and cand.hit.issue in ctx.lexicon.require_act and cand.hit.polarity == Polarity.AGAINST:
+                act = "reject"  # the phrase is the refusal itself: "walked out of the talks"
             if act is None and any(
                     c.dep_ == "advcl" and _condition_of([c], 1, ctx.lexicon) for t in cand.path[: top + 1]
                     for c in t.children):
@@ -1045,10 +1047,26 @@ def stage_act(state: DocState, ctx: Context) -> None:
 
 
 def _will(tok: Any) -> bool:
-    """A verb of meeting or negotiating put in the future by its own subject ("he would meet …")."""
-    return tok.pos_ == "VERB" and not _is_negated(tok) and any(
-        c.dep_ == "aux" and c.lower_ in ("will", "would", "'ll", "shall") for c in tok.children) and any(
-        c.dep_ == "nsubj" and c.lower_ in ("he", "she", "we", "i") for c in tok.children)
+    """A verb of meeting or negotiating put in the future by its own subject ("he would meet …",
+    "we will continue to negotiate"), or said of themselves in the present ("we are negotiating")."""
+    if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in ("continue", "start", "begin", "resume"):
+        tok = tok.head
+    if tok.pos_ != "VERB" or _is_negated(tok):
+        return False
+    auxes = {c.lower_ for c in tok.children if c.dep_ == "aux"}
+    subj = {c.lower_ for c in tok.children if c.dep_ == "nsubj"}
+    return bool(auxes & {"will", "would", "'ll", "shall"} and subj & {"he", "she", "we", "i"}) or bool(
+        tok.tag_ == "VBG" and auxes & {"am", "are", "'re", "'m"} and subj & {"we", "i"})
+
+
+def _talks_ahead(noun: Any) -> bool:
+    """"A new round of talks could take place in June": talks as the subject of a verb of taking
+    place, put in the future — a party saying so declares them (GUIDELINES)."""
+    verb = noun.head
+    return noun.dep_ in ("nsubj", "nsubjpass") and verb.lemma_.lower() in (
+        "take", "hold", "resume", "continue", "start", "begin", "happen", "occur") and not _is_negated(verb) \
+        and any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("will", "would", "could", "may", "might", "can", "'ll")
+                for c in verb.children)
 
 
 def _implicit_reject(cand: Candidate, top: int, ctx: Context) -> str | None:
@@ -1259,7 +1277,8 @@ def _circumstance(cand: Candidate, ctx: Context) -> str:
                                                      for c in tok.children))):
             return "a topic, not a position"
     root = cand.path[0]
-    if cand.hit.issue in lex.require_act and root.dep_ in ("nsubj", "nsubjpass") and cand.via != "plan":
+    if cand.hit.issue in lex.require_act and root.dep_ in ("nsubj", "nsubjpass") and cand.via != "plan" \
+            and not (cand.via in ("source", "subject") and _talks_ahead(root)):
         return "the talks are the topic, not the object of a stance"
     return ""
 
