@@ -1,15 +1,18 @@
 """Exact package search over all issues at once (a package = one option per issue).
 
-Every solver is a mixed-integer linear programme solved by HiGHS (``highspy``, one thread): one
-binary per (issue, option) that no included party rules out, one "exactly one option" row per
-issue, and each party's satisfaction as a linear function of the binaries (options another
-option beats for every party are left out first, see ``_Space``). Objectives:
+The solvers use HiGHS (``highspy``, one thread) on mixed-integer linear programmes: one binary per
+(issue, option) that no included party rules out, one "exactly one option" row per issue, and
+each party's satisfaction as a linear function of the binaries (options another option beats for
+every party are left out first, see ``_Space``). Objectives:
 
-* max-min (egalitarian): maximise t with every gain over no deal >= t, then, with t fixed,
-  maximise the sum of gains (so the answer is Pareto-optimal);
+* max-min (egalitarian): the largest least gain over no deal, then, among packages within TOL of
+  it, the largest sum of gains (so the answer is Pareto-optimal). Found by an enumeration of
+  partial packages pruned with Lagrangian (LP) bounds, ``_lexmaxmin``, which is exact and much
+  faster than the MILP's branch and bound here; if it keeps too many partial packages, two MILPs
+  (max t with every gain >= t; then the sum with every gain >= t − TOL);
 * Kalai–Smorodinsky: each party's ideal = its best satisfaction among packages that leave every
   party at least its no-deal value (one MILP per party); then the same two stages on gains
-  normalised by (ideal − no deal);
+  normalised by (ideal − no deal), every party kept at least at no deal;
 * Nash: maximise sum_p w_p log(gain_p) by outer approximation (Kelley cutting planes): log is
   concave, so tangents over-estimate it; the MILP over tangents gives an upper bound, the package
   it returns is evaluated exactly and tangents at its gains are added, until the bound is within
@@ -34,7 +37,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import highspy
 import numpy as np
@@ -56,22 +59,27 @@ _HIGHS_OPTIONS = {"output_flag": False, "threads": 1, "mip_rel_gap": 1e-9, "mip_
 _highs: highspy.Highs | None = None
 
 
+def _muted_highs(options: dict[str, Any]) -> highspy.Highs:
+    """A HiGHS instance created with stdout muted (HiGHS prints a banner there)."""
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+    for key, value in options.items():
+        h.setOptionValue(key, value)
+    return h
+
+
 def _solver() -> highspy.Highs:
-    """One HiGHS instance per process, created with stdout muted (HiGHS prints a banner there)."""
+    """One HiGHS instance per process for the MILPs."""
     global _highs
     if _highs is None:
-        sys.stdout.flush()
-        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        try:
-            h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-            os.close(null)
-        for key, value in _HIGHS_OPTIONS.items():
-            h.setOptionValue(key, value)
-        _highs = h
+        _highs = _muted_highs(_HIGHS_OPTIONS)
     return _highs
 
 
@@ -368,6 +376,320 @@ def _solution(table: UtilityTable, name: str, choice: tuple[int, ...], objective
                     float(objective), method, solves=solves, equivalent=equivalent)
 
 
+# -- lexicographic max-min by enumeration with Lagrangian bounds ------------------------------
+#
+# Max-min (and KS, which is max-min on normalised gains) has a weak LP bound, and HiGHS's
+# branch and bound spends seconds closing a 1–2 % gap. Here the same answer is found exactly by a
+# breadth-first enumeration of partial packages, issue by issue, that prunes a partial package as
+# soon as a valid upper bound shows it cannot reach the best least value found so far (minus
+# TOL, so that every package the second stage needs survives too). The bounds are Lagrangian:
+# for multipliers w >= 0 over the rows (s = sum of w over the objective rows), every completion
+# of a partial package with value z so far satisfies
+#     w·z_final <= w·z + sum over the open issues of max over options of w·(option's row values),
+# and a package whose least objective value is >= thr (and whose hard rows are >= 0) has
+# w·z_final >= s·thr. The unit vectors (each row alone) and the LP duals at the root and at
+# sampled nodes (which make the bound at those nodes equal to their LP bound) are the w used;
+# more are added while a level keeps too many partial packages. The packages left at the end are
+# every package whose least value is within TOL of the best, so both stages are read off them
+# exactly. A level that still keeps more than ENUM_CAP partial packages hands the problem back to
+# the MILP (exact too, only slower).
+
+ENUM_TRIGGER = 4000   # survivors of a level above which node LPs add multipliers
+ENUM_SAMPLES = 16     # node LPs per round (each may add one multiplier vector)
+ENUM_ROUNDS = 6       # rounds per level at most
+ENUM_GAIN = 0.8       # ... ending when a round keeps more than this share of the partial packages
+ENUM_CAP = 400_000    # survivors of a level beyond which the MILP takes over
+ENUM_FUTILE = 0.02    # stop testing multipliers on a level once a batch rules out less than this
+ENUM_CHUNK = 20_000   # partial packages expanded at once (bounds memory)
+ENUM_BEAM = 2000      # width of the beam searches for good packages
+ENUM_REBEAM = 16_000  # survivors of a level that start another beam search (twice at most)
+_lp_highs: highspy.Highs | None = None
+
+
+def _lp_solver() -> highspy.Highs:
+    """A second muted HiGHS instance for the node LPs (the MILP instance keeps its model)."""
+    global _lp_highs
+    if _lp_highs is None:
+        _lp_highs = _muted_highs({"output_flag": False, "threads": 1})
+    return _lp_highs
+
+
+class _NodeLP:
+    """LP relaxation over a set of open issues: max t s.t. Z_obj y − t >= −z_obj, Z_hard y >= −z_hard,
+    one option per open issue, where z is the value of the fixed part (the right-hand side changes
+    per node, the model stays and HiGHS warm-starts)."""
+
+    def __init__(self, Z: np.ndarray, n_obj: int, groups: list[np.ndarray]) -> None:
+        R = Z.shape[0]
+        cols = np.concatenate(groups)
+        m = len(cols) + 1
+        M = np.zeros((R + len(groups), m))
+        M[:R, :-1] = Z[:, cols]
+        M[:n_obj, -1] = -1.0
+        pos = 0
+        for g, grp in enumerate(groups):
+            M[R + g, pos:pos + len(grp)] = 1.0
+            pos += len(grp)
+        matrix = sps.csc_matrix(M)
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = m, M.shape[0]
+        lp.col_cost_ = np.concatenate([np.zeros(m - 1), [1.0]])
+        lp.col_lower_ = np.concatenate([np.zeros(m - 1), [-1e6]])
+        lp.col_upper_ = np.concatenate([np.ones(m - 1), [1e6]])
+        lp.row_lower_ = np.concatenate([np.zeros(R), np.ones(len(groups))])
+        lp.row_upper_ = np.concatenate([np.full(R, np.inf), np.ones(len(groups))])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = m, M.shape[0]
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (matrix.indptr, matrix.indices,
+                                                                          matrix.data)
+        lp.sense_ = highspy.ObjSense.kMaximize
+        self.h = _lp_solver()
+        self.h.clearModel()
+        self.h.passModel(lp)
+        self.R, self.groups, self.solves = R, groups, 0
+        self.rows = np.arange(R, dtype=np.int32)
+        self.upper = np.full(R, np.inf)
+
+    def solve(self, z: np.ndarray) -> tuple[float, np.ndarray, list[int]] | None:
+        """(LP bound, row multipliers >= 0, rounded choice per open issue) at a node; None if
+        the LP is infeasible or fails."""
+        h = self.h
+        h.changeRowsBounds(self.R, self.rows, -z, self.upper)
+        h.run()
+        self.solves += 1
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value)
+        pos, rounded = 0, []
+        for grp in self.groups:
+            rounded.append(int(np.argmax(x[pos:pos + len(grp)])))
+            pos += len(grp)
+        # any w >= 0 gives a valid bound: the duals' signs depend on conventions, magnitudes matter
+        return float(h.getInfo().objective_function_value), np.abs(np.asarray(sol.row_dual[: self.R])), rounded
+
+
+def _chunks(m: int) -> list[tuple[int, int]]:
+    """Growing slices of m multipliers (8, 16, 32, …): most candidates fall to the first few."""
+    out, lo, size = [], 0, 8
+    while lo < m:
+        out.append((lo, min(m, lo + size)))
+        lo, size = lo + size, size * 2
+    return out
+
+
+class _Lex(NamedTuple):
+    choice: tuple[int, ...] | None   # None: no package satisfies the hard rows (or all excluded)
+    bound: float                    # proven upper bound on the best least value
+    proven: bool
+    solves: int
+
+
+def _lexmaxmin(sp: _Space, Z: np.ndarray, zb: np.ndarray, n_obj: int,
+               incumbents: list[tuple[int, ...]], exclude: list[tuple[int, ...]]) -> _Lex | None:
+    """Maximise the least of the first ``n_obj`` rows of Z·y − zb, subject to the other rows
+    being >= 0, then (among packages within TOL of that) the sum of the first ``n_obj`` rows.
+    Exact; None when a level keeps more than ENUM_CAP partial packages (use the MILP then)."""
+    I, R = len(sp.table.issues), Z.shape[0]
+    groups = [np.flatnonzero(sp.issue_rows[i]) for i in range(I)]
+    col_opt = np.array([o for _, o in sp.cols])
+    index = [dict(zip(col_opt[g].tolist(), range(len(g)))) for g in groups]
+    vals = [Z[:, g].T for g in groups]              # per issue: options × rows
+    excluded = set(map(tuple, exclude))
+    solves = 0
+
+    def as_choice(local) -> tuple[int, ...]:
+        return tuple(int(col_opt[groups[i][o]]) for i, o in enumerate(local))
+
+    def least(choice: tuple[int, ...]) -> float:
+        """Least objective value of a package; −inf if a hard row fails or it is excluded."""
+        try:
+            z = sum((vals[i][index[i][o]] for i, o in enumerate(choice)), -zb)
+        except KeyError:    # an option outside the search space
+            return -math.inf
+        if (z[n_obj:] < 0).any() or choice in excluded:
+            return -math.inf
+        return float(z[:n_obj].min())
+
+    best, best_choice = -math.inf, None
+
+    def consider(choices: list[tuple[int, ...]]) -> bool:
+        nonlocal best, best_choice
+        improved = False
+        for choice in choices:
+            v = least(choice)
+            if v > best:
+                best, best_choice, improved = v, choice, True
+        return improved
+
+    consider(incumbents)
+    root = _NodeLP(Z, n_obj, groups)
+    res = root.solve(-zb)
+    solves += 1
+    if res is None:     # the hard rows leave no fractional package, so no package either
+        return _Lex(None, -math.inf, True, solves)
+    lp_bound, w0, rounded = res
+    consider([as_choice(rounded)])
+    # issues that can move some party's value most come first: fixing them early moves the bounds
+    # most, so partial packages are ruled out early
+    reach = [float((np.ptp(v[:, :n_obj], axis=0) ** 2).sum()) for v in vals]
+    order = [int(i) for i in np.argsort(reach, kind="stable")[::-1]]
+    W = np.vstack([np.eye(R), w0 / max(w0[:n_obj].sum(), 1e-300)])
+
+    def derived(thr: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per level k, the most the open issues order[k:] can add to each w·z; and the least
+        w·z a package must reach (s·thr, less a floating-point margin)."""
+        top = np.array([(vals[i] @ W.T).max(axis=0) for i in order]).reshape(I, len(W))
+        suffix = np.vstack([np.cumsum(top[::-1], axis=0)[::-1], np.zeros((1, len(W)))])
+        s = W[:, :n_obj].sum(axis=1)
+        with np.errstate(invalid="ignore"):
+            need = np.where(s > 0, s * thr, 0.0) - 1e-9 * (1.0 + np.abs(W).sum(axis=1))
+        return suffix, need
+
+    kills = np.zeros(len(W))   # how many partial packages each multiplier ruled out (decaying)
+
+    def prune(C: np.ndarray, k: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Indices of the rows of C (partial packages through level k) no multiplier rules out,
+        trying the multipliers that ruled out most so far first."""
+        rows = np.argsort(-kills, kind="stable") if rows is None else rows
+        idx = np.arange(len(C))
+        for lo, hi in _chunks(len(rows)):
+            r = rows[lo:hi]
+            ok = (C[idx] @ W[r].T + suffix[k + 1, r]) >= need[r]
+            kills[r] += len(ok) - ok.sum(axis=0)
+            before = len(idx)
+            idx = idx[ok.all(axis=1)]
+            if len(idx) > (1.0 - ENUM_FUTILE) * before:
+                break   # the rest rarely rule anything out: leave it to the next levels
+        return idx
+
+    def expand(G: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The children of partial packages G on issue order[k] that no multiplier rules out:
+        (values, parent index, option). The first multipliers are applied before the children
+        are formed (a child's w·z is its parent's plus its option's)."""
+        i = order[k]
+        rows = np.argsort(-kills, kind="stable")
+        first, rest = rows[:8], rows[8:]
+        B = (G @ W[first].T)[:, None, :] + (vals[i] @ W[first].T + suffix[k + 1, first])[None, :, :]
+        ok = B >= need[first]
+        kills[first] += ok.size // len(first) - ok.sum(axis=(0, 1))
+        parent, option = np.nonzero(ok.all(axis=2))
+        C = G[parent] + vals[i][option]
+        idx = prune(C, k, rest)
+        return C[idx], parent[idx], option[idx]
+
+    def score(C: np.ndarray, k: int) -> np.ndarray:
+        """Optimistic value of partial packages through level k: the least bound on t any
+        multiplier gives (−inf where the hard rows rule them out)."""
+        s = W[:, :n_obj].sum(axis=1)
+        B = C @ W.T + suffix[k + 1]
+        alive = (B[:, s == 0] >= need[s == 0]).all(axis=1)
+        return np.where(alive, (B[:, s > 0] / s[s > 0]).min(axis=1), -math.inf)
+
+    def beam(G: np.ndarray, L: np.ndarray, k0: int) -> list[tuple[int, ...]]:
+        """Complete partial packages (values G, local options L, levels < k0 fixed) level by
+        level, keeping the ENUM_BEAM best by ``score``; the best few complete packages."""
+        for k in range(k0, I):
+            i, nk = order[k], len(vals[order[k]])
+            C = (G[:, None, :] + vals[i][None, :, :]).reshape(-1, R)
+            L = np.repeat(L, nk, axis=0)
+            L[:, i] = np.tile(np.arange(nk), len(G))
+            keep = np.argsort(-score(C, k), kind="stable")[:ENUM_BEAM]
+            G, L = C[keep], L[keep]
+        return [as_choice(row) for row in L[np.argsort(-G[:, :n_obj].min(axis=1), kind="stable")[:8]]]
+
+    def locals_of(back: list[tuple[np.ndarray, np.ndarray]], nodes: np.ndarray) -> np.ndarray:
+        """Local options of partial packages (indices into the last level of ``back``)."""
+        L = np.zeros((len(nodes), I), dtype=int)
+        cur = nodes
+        for k in range(len(back) - 1, -1, -1):
+            parent, opt = back[k]
+            L[:, order[k]] = opt[cur]
+            cur = parent[cur]
+        return L
+
+    def stopped(G: np.ndarray, k: int) -> _Lex:
+        """The deadline passed: the best package so far and the largest bound left open."""
+        bound = best
+        for lo in range(0, len(G), ENUM_CHUNK):
+            bound = max(bound, float(score(G[lo:lo + ENUM_CHUNK], k - 1).max()))
+        sp.proven = False
+        return _Lex(best_choice, min(bound, lp_bound), False, solves)
+
+    # a first package from a beam search over the whole tree
+    suffix, need = derived(-math.inf)
+    consider(beam(-zb[None, :], np.zeros((1, I), dtype=int), 0))
+    suffix, need = derived(best - TOL)
+    G = -zb[None, :]
+    back: list[tuple[np.ndarray, np.ndarray]] = []
+    rng = np.random.default_rng(0)
+    rebeams = 0
+    for k, i in enumerate(order):
+        if sp.deadline is not None and time.monotonic() > sp.deadline and best_choice is not None:
+            return stopped(G, k)
+        kills *= 0.5
+        kept_C, kept_parent, kept_opt = [], [], []
+        for lo in range(0, len(G), ENUM_CHUNK):
+            C, parent, opt = expand(G[lo:lo + ENUM_CHUNK], k)
+            kept_C.append(C)
+            kept_parent.append((lo + parent).astype(np.int32))
+            kept_opt.append(opt.astype(np.int16))
+        C, parent, opt = np.concatenate(kept_C), np.concatenate(kept_parent), np.concatenate(kept_opt)
+        open_issues = order[k + 1:]
+        for _ in range(ENUM_ROUNDS):
+            if len(C) <= ENUM_TRIGGER or not open_issues:
+                break
+            node = _NodeLP(Z, n_obj, [groups[j] for j in open_issues])
+            picks = rng.choice(len(C), size=min(ENUM_SAMPLES, len(C)), replace=False)
+            new, found = [], []
+            fixed = locals_of(back + [(parent, opt)], picks)
+            for j, local in zip(picks, fixed):
+                res = node.solve(C[j])
+                if res is None:
+                    continue
+                value, w, rounded = res
+                local[open_issues] = rounded
+                found.append(as_choice(local))
+                if value < best - TOL:
+                    new.append(w / max(w[:n_obj].sum(), 1e-300))
+            solves += node.solves
+            consider(found)
+            if not new:
+                break
+            W = np.vstack([W, new])
+            kills = np.concatenate([kills, np.full(len(new), kills.max(initial=0.0) + 1.0)])
+            suffix, need = derived(best - TOL)
+            before = len(C)
+            idx = prune(C, k)
+            C, parent, opt = C[idx], parent[idx], opt[idx]
+            if len(C) > ENUM_GAIN * before:
+                break
+        if len(C) > ENUM_REBEAM and open_issues and rebeams < 2:
+            # many partial packages survive: perhaps the best package so far is weak; look for
+            # a better one from the most promising of them, with the multipliers learnt since
+            rebeams += 1
+            top = np.argsort(-score(C, k), kind="stable")[:ENUM_BEAM]
+            if consider(beam(C[top], locals_of(back + [(parent, opt)], top), k + 1)):
+                suffix, need = derived(best - TOL)
+                idx = prune(C, k)
+                C, parent, opt = C[idx], parent[idx], opt[idx]
+        if len(C) > ENUM_CAP:
+            return None
+        back.append((parent, opt))
+        G = C
+    # G: every package whose least value is >= best − TOL (and whose hard rows hold)
+    ok = (G[:, n_obj:] >= 0).all(axis=1)
+    local = locals_of(back, np.arange(len(G)))
+    if excluded:
+        ok &= np.array([as_choice(row) not in excluded for row in local], dtype=bool).reshape(len(G))
+    if not ok.any():
+        return _Lex(None, -math.inf, True, solves)
+    least_vals = np.where(ok, G[:, :n_obj].min(axis=1), -math.inf)
+    top_value = float(least_vals.max())
+    total = np.where(least_vals >= top_value - TOL, G[:, :n_obj].sum(axis=1), -math.inf)
+    return _Lex(as_choice(local[int(np.argmax(total))]), top_value, True, solves)
+
+
 def maxmin(table: UtilityTable, exclude: list[tuple[int, ...]] = (),
            time_limit: float | None = None) -> Solution:
     """The egalitarian package: the largest gain the worst-off party can get, then most in total.
@@ -379,6 +701,16 @@ def maxmin(table: UtilityTable, exclude: list[tuple[int, ...]] = (),
         return empty
     sp = _Space(table, "duplicates" if exclude else "dominated", time_limit)
     P = len(table.parties)
+    lex = _lexmaxmin(sp, sp.S, sp.d, P, [], list(exclude)) if sp.n else None
+    if lex is not None:
+        sp.solves += lex.solves
+        if lex.choice is None:
+            return _none("maxmin", "every package is excluded", sp.solves)
+        gains = table.satisfaction(lex.choice) - table.disagreement
+        return _finish(_solution(table, "maxmin", lex.choice, float(gains.min()),
+                                 "enumeration with LP bounds, lexicographic", sp.solves),
+                       sp, max(lex.bound, float(gains.min())))
+    # the enumeration kept too many partial packages: two MILPs instead
     lo, hi = float((sp.smin - sp.d).min()) - 1.0, float((sp.smax - sp.d).max()) + 1.0
     rows = [sp.row(sp.S[p], {0: -1.0}, 1, float(sp.d[p]), np.inf) for p in range(P)]
     first = sp.solve(np.zeros(sp.n), extra=1, c_extra=np.ones(1), rows=rows,
@@ -404,17 +736,20 @@ def _finish(sol: Solution, sp: _Space, bound: float | None) -> Solution:
     return sol
 
 
-def _ideal(sp: _Space, exclude: list[tuple[int, ...]]) -> np.ndarray | None:
-    """Each party's best satisfaction among packages no party likes less than no deal."""
+def _ideal(sp: _Space, exclude: list[tuple[int, ...]]) -> tuple[np.ndarray, list[tuple[int, ...]]] | None:
+    """Each party's best satisfaction among packages no party likes less than no deal, and the
+    packages the solves found."""
     P = len(sp.table.parties)
     rows = [(sp.S[q], float(sp.d[q] - 1e-9), np.inf) for q in range(P)]
     ideal = np.zeros(P)
+    found = []
     for p in range(P):
         res = sp.solve(sp.S[p], rows=rows, exclude=exclude)
         if res is None:
             return None
         ideal[p] = res[2]
-    return ideal
+        found.append(sp.decode(res[0]))
+    return ideal, found
 
 
 def kalai_smorodinsky(table: UtilityTable, exclude: list[tuple[int, ...]] = (),
@@ -428,10 +763,11 @@ def kalai_smorodinsky(table: UtilityTable, exclude: list[tuple[int, ...]] = (),
         return empty
     sp = _Space(table, "duplicates" if exclude else "dominated", time_limit)
     P = len(table.parties)
-    ideal = _ideal(sp, list(exclude))
-    if ideal is None:
+    res = _ideal(sp, list(exclude))
+    if res is None:
         return _none("kalai_smorodinsky", "no package leaves every party at least as well off as no deal",
                      sp.solves)
+    ideal, found = res
     span = ideal - sp.d
     active = [p for p in range(P) if span[p] > 1e-9]
     ir = [(sp.S[q], float(sp.d[q] - 1e-9), np.inf) for q in range(P)]
@@ -439,7 +775,16 @@ def kalai_smorodinsky(table: UtilityTable, exclude: list[tuple[int, ...]] = (),
         res = sp.solve(np.zeros(sp.n), rows=ir, exclude=exclude)
         assert res is not None
         return _finish(_solution(table, "kalai_smorodinsky", sp.decode(res[0]), 0.0, "milp", sp.solves), sp, None)
-    # normalised gain_p = (S_p y − d_p) / span_p >= t
+    # normalised gain_p = (S_p y − d_p) / span_p >= t, every party at least at no deal
+    Z = np.vstack([sp.S[active] / span[active, None], sp.S])
+    zb = np.concatenate([sp.d[active] / span[active], sp.d - 1e-9])
+    lex = _lexmaxmin(sp, Z, zb, len(active), found, list(exclude))
+    if lex is not None and lex.choice is not None:
+        sp.solves += lex.solves
+        norm = (table.satisfaction(lex.choice) - sp.d)[active] / span[active]
+        return _finish(_solution(table, "kalai_smorodinsky", lex.choice, float(norm.min()),
+                                 "enumeration with LP bounds, lexicographic", sp.solves), sp, None)
+    # the enumeration kept too many partial packages: two MILPs instead
     rows = [sp.row(sp.S[p] / span[p], {0: -1.0}, 1, float(sp.d[p] / span[p]), np.inf) for p in active]
     rows += [sp.row(r[0], {}, 1, r[1], r[2]) for r in ir]
     first = sp.solve(np.zeros(sp.n), extra=1, c_extra=np.ones(1), rows=rows,
