@@ -410,6 +410,12 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         if not direct and not loose:
             return None
         use = direct or loose[:1]
+        if not direct and loose:
+            # "the leaders of France, Germany and Britain": the first party and its conjuncts
+            first = state.doc[loose[0].end - 1]
+            conj = {t.i for t in first.subtree if t.dep_ == "conj"} | {first.i}
+            conj |= {t.i for c in list(conj) for t in state.doc[c].subtree if t.dep_ in ("conj", "compound")}
+            use = [m for m in loose if state.doc[m.end - 1].i in conj] or loose[:1]
         owners = [m for m in use if state.doc[m.end - 1].dep_ == "poss" or state.doc[m.end - 1].tag_ == "POS"
                   or (m.end < len(state.doc) and state.doc[m.end].tag_ == "POS")]
         if owners and len(owners) < len(use):
@@ -1228,8 +1234,8 @@ def _governs_closely(cand: Candidate, lex: Lexicon) -> bool:
             return False
         if j == k and below.dep_ == "conj" and tok.pos_ in ("NOUN", "PROPN"):
             return False  # "his plan and his talks with Trump": the plan's act is not about the talks
-        if j < k and tok.dep_ == "prep" and tok.lower_ not in lex.talks_frame_preps:
-            return False
+        if j < k and tok.dep_ == "prep" and tok.lower_ not in lex.talks_frame_preps and not _only_before(tok):
+            return False  # ("ready to discuss it only at a meeting with Putin": a condition)
         if j < k and tok.pos_ in ("NOUN", "PROPN") and tok.i not in hit and tok.lower_ not in lex.talks_frame_nouns:
             return False
         if j < k and tok.pos_ in ("VERB", "AUX") and tok.i not in hit and tok.lemma_.lower() not in lex.talks_frame_verbs:
