@@ -429,6 +429,8 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         if lex.non_party.search(text) and not direct:
             return Level(tok, "nonparty", [], text)
         return Level(tok, "party", parties, speaker)
+    if head.lower_ == "it" and state.plan_owner is not None and sent.index - state.plan_owner[2] <= 2:
+        return Level(tok, "plan", [], head.text)  # "The plan was published. It says …"
     if head.lower_ in lex.pronouns or head.lower_ in FIRST_PERSON:
         return Level(tok, "pronoun", [], head.text, first_person=head.lower_ in FIRST_PERSON)
     if head.lower_ in lex.position_nouns or head.lemma_.lower() in lex.position_nouns:
@@ -779,7 +781,9 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
             else:
                 chosen_i, chosen, via = top_i, top, "source"
     plan_says = fl.token.dep_ == "ccomp" and any(  # "the proposal envisages that Ukraine will …"
-        c.dep_ in SUBJ_DEPS and c.lower_ in lex.position_nouns for c in fl.token.head.children)
+        c.dep_ in SUBJ_DEPS and (c.lower_ in lex.position_nouns or (c.lower_ == "it" and any(
+            lvl.kind == "plan" and lvl.token.i == fl.token.head.i for _, lvl in levels)))
+        for c in fl.token.head.children)
     if chosen is fl and fl.kind == "party" and (any(c.dep_ == "aux" and c.lower_ == "to" for c in fl.token.children)
                                                 or (fl.token.dep_ == "ccomp" and fl.token.tag_ == "VB") or plan_says):
         # "the plan calls for Ukraine to renounce …", "Moscow urged Kyiv to …": the asker holds it
