@@ -668,8 +668,11 @@ def _reactions(sent: Sent, state: DocState, ctx: Context) -> list[Candidate]:
         if tok.dep_ == "relcl":
             noun = tok.head
             if noun.dep_ not in ("appos", "npadvmod", "dep", "attr", "conj") and \
-                    noun.lower_ not in ctx.lexicon.position_nouns:
-                continue
+                    noun.lower_ not in ctx.lexicon.position_nouns and \
+                    not any(c.hit.start <= noun.i < c.hit.end for c in sent.candidates):
+                continue  # (or the issue phrase itself: "an exchange of all prisoners, which Russia rejected")
+            if _is_negated(tok):
+                act = "accept" if act == "reject" else "reject"  # "which Russia did not accept"
             lvl = _level_for(tok, sent, ctx, state)
             inside = _subtree_ids(noun)
         else:
