@@ -49,24 +49,35 @@ def tables(draw, max_issues: int = 8, max_options: int = 4, max_parties: int = 4
                         [[f"o{k}" for k in range(n)] for n in sizes], utility, salience, red, no_deal)
 
 
+def check_maxmin(oracle, table: UtilityTable, sol) -> None:
+    t, total = oracle.maxmin(table)
+    gains = table.satisfaction(sol.choice) - table.disagreement
+    assert abs(gains.min() - t) < EPS and abs(gains.sum() - total) < EPS
+    assert abs(sol.objective - gains.min()) < 1e-12
+
+
+def check_ks(oracle, table: UtilityTable, sol) -> None:
+    expected = oracle.ks(table)
+    assert sol.found == (expected is not None)
+    if expected is not None:
+        assert abs(sol.objective - expected[0]) < EPS
+
+
+def check_all(oracle, table: UtilityTable) -> None:
+    """Max-min, Nash and KS against enumeration."""
+    check_maxmin(oracle, table, maxmin(table))
+    best, n = oracle.nash(table), nash(table)
+    assert n.found == (best is not None)
+    if best is not None:
+        assert abs(n.objective - best) < EPS
+    check_ks(oracle, table, kalai_smorodinsky(table))
+
+
 @FULL
 @given(tables(full=True))
 def test_full_size_instances_equal_brute_force(oracle, table):
     """Near the 8 × 4 × 4 bound, Nash, max-min and KS still match enumeration."""
-    mm = maxmin(table)
-    t, total = oracle.maxmin(table)
-    gains = table.satisfaction(mm.choice) - table.disagreement
-    assert abs(gains.min() - t) < EPS and abs(gains.sum() - total) < EPS
-    best = oracle.nash(table)
-    n = nash(table)
-    assert n.found == (best is not None)
-    if best is not None:
-        assert abs(n.objective - best) < EPS
-    ks = kalai_smorodinsky(table)
-    expected = oracle.ks(table)
-    assert ks.found == (expected is not None)
-    if expected is not None:
-        assert abs(ks.objective - expected[0]) < EPS
+    check_all(oracle, table)
 
 
 def bound_instance(seed: int) -> UtilityTable:
@@ -86,20 +97,7 @@ def test_instances_at_the_bound_equal_brute_force(oracle, seed):
     """At 8 × 4 × 4 (the largest size the brief asks to enumerate) every solver matches."""
     table = bound_instance(seed)
     assert table.zone_size() >= 4 ** 6
-    mm = maxmin(table)
-    t, total = oracle.maxmin(table)
-    gains = table.satisfaction(mm.choice) - table.disagreement
-    assert abs(gains.min() - t) < EPS and abs(gains.sum() - total) < EPS
-    best = oracle.nash(table)
-    n = nash(table)
-    assert n.found == (best is not None)
-    if best is not None:
-        assert abs(n.objective - best) < EPS
-    expected = oracle.ks(table)
-    ks = kalai_smorodinsky(table)
-    assert ks.found == (expected is not None)
-    if expected is not None:
-        assert abs(ks.objective - expected[0]) < EPS
+    check_all(oracle, table)
     terms = {"i0": "d", "i3": "a", "i5": "c"}
     dist, t, total = oracle.closest(table, terms)
     close = closest_package(table, terms)
@@ -312,20 +310,6 @@ def settings_of(**values):
     finally:
         for k, v in saved.items():
             setattr(packages, k, v)
-
-
-def check_maxmin(oracle, table: UtilityTable, sol) -> None:
-    t, total = oracle.maxmin(table)
-    gains = table.satisfaction(sol.choice) - table.disagreement
-    assert abs(gains.min() - t) < EPS and abs(gains.sum() - total) < EPS
-    assert abs(sol.objective - gains.min()) < 1e-12
-
-
-def check_ks(oracle, table: UtilityTable, sol) -> None:
-    expected = oracle.ks(table)
-    assert sol.found == (expected is not None)
-    if expected is not None:
-        assert abs(sol.objective - expected[0]) < EPS
 
 
 @EXACT
