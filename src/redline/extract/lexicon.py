@@ -23,6 +23,23 @@ class IssuePattern:
     issue: str
     polarity: Polarity
     regex: re.Pattern[str]
+    negates: bool = False  # its fixed words negate ("never join nato"): see literal_negation
+
+
+_NEGATION_IN_PATTERN = re.compile(r"\bnot\b|\bnever\b|\bno\b|n't|\bwithout\b")
+
+
+def literal_negation(pattern: str) -> bool:
+    """Whether a pattern's own fixed words negate ("never join nato"): a negation it only lets
+    through an optional gap ("Moscow (would|not|…)* withdraw") still flips the statement."""
+    if "(?#neg)" in pattern:
+        return True
+    fixed = pattern.replace("\\b", " ")
+    while True:
+        stripped = re.sub(r"\([^()]*\)[?*+]?(?:\{\d*,?\d*\}\??)?", " ", fixed)
+        if stripped == fixed:
+            return bool(_NEGATION_IN_PATTERN.search(fixed))
+        fixed = stripped
 
 
 @dataclass
@@ -155,8 +172,8 @@ def load_lexicon(profile: Profile, path: str | Path | None = None) -> Lexicon:
             anchors[issue_id] = tuple(str(a).lower() for a in spec["anchors"])
         for pol in ("for", "against"):
             for pat in spec.get(pol) or []:
-                patterns.append(IssuePattern(issue_id, Polarity(pol),
-                                             _compile(pat, file, f"issues.{issue_id}.{pol}")))
+                patterns.append(IssuePattern(issue_id, Polarity(pol), _compile(pat, file, f"issues.{issue_id}.{pol}"),
+                                             negates=literal_negation(pat)))
 
     return Lexicon(
         aliases=aliases, party_names=names, alias_regex=alias_regex,

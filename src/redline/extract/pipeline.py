@@ -279,22 +279,6 @@ def stage_issues(state: DocState, ctx: Context) -> None:
         ctx.semantic.add_hits(state, ctx)
 
 
-_NEGATION_IN_PATTERN = re.compile(r"\bnot\b|\bnever\b|\bno\b|n't|\bwithout\b")
-
-
-def _literal_negation(pattern: str) -> bool:
-    """Whether a pattern's own fixed words negate ("never join nato"): a negation it only lets
-    through an optional gap ("Moscow (would|not|…)* withdraw") still flips the statement."""
-    if "(?#neg)" in pattern:
-        return True
-    fixed = pattern.replace("\\b", " ")
-    while True:
-        stripped = re.sub(r"\([^()]*\)[?*+]?(?:\{\d*,?\d*\}\??)?", " ", fixed)
-        if stripped == fixed:
-            return bool(_NEGATION_IN_PATTERN.search(fixed))
-        fixed = stripped
-
-
 def _lexicon_hits(state: DocState, ctx: Context) -> None:
     doc = state.doc
     for sent in state.sents:
@@ -312,7 +296,7 @@ def _lexicon_hits(state: DocState, ctx: Context) -> None:
                 if toks is None:
                     continue
                 found.append((m.start(), m.end(), Hit(pat.issue, pat.polarity, toks[0], toks[1], m.group(0),
-                                                      inner_neg=not _literal_negation(pat.regex.pattern))))
+                                                      inner_neg=not pat.negates)))
         kept: list[tuple[int, int, Hit]] = []
         for s, e, hit in sorted(found, key=lambda x: (x[2].polarity != Polarity.AGAINST, -(x[1] - x[0]))):
             if any(h.issue == hit.issue and s < ke and ks < e for ks, ke, h in kept):
