@@ -257,8 +257,8 @@ def test_russia_with_a_modal_chain_withdraws(extractor):
 
 
 def test_own_sentences_score(extractor):
-    """243 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl;
-    batches s2 to s12 and a were each written before the rules that handle them, as a check on
+    """258 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl;
+    batches s2 to s13 and a were each written before the rules that handle them, as a check on
     fresh text), scored like dev."""
     import json
     from pathlib import Path
@@ -474,3 +474,23 @@ def test_relative_clause_rejecting_the_issue_phrase_itself(extractor):
 ])
 def test_more_phrasings(extractor, text, expected):
     assert expected in triples(extractor, text)
+
+
+def test_a_denied_report_is_no_stance(extractor):
+    assert triples(extractor, "The Kremlin dismissed reports that Putin was ready to freeze the war "
+                              "along the current front line.") == set()
+
+
+def test_relative_clause_with_its_own_speaker(extractor):
+    got = triples(extractor, "The Russian president said he saw no reason to meet Zelensky, whom he called "
+                             "illegitimate.")
+    assert ("RUS", "politics.elections", "for") in got
+
+
+def test_accession_talks_are_not_peace_talks(extractor):
+    assert triples(extractor, "EU leaders agreed to start accession talks with Ukraine.") == set()
+
+
+def test_until_a_date_is_no_red_line(extractor):
+    got = by_triple(extractor, "Putin said the truce would last until February 1.")
+    assert not got[("RUS", "ceasefire", "for")].red_line

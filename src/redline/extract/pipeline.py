@@ -506,6 +506,10 @@ def _quote_runs(state: DocState) -> None:
 def _resolve_pronoun(state: DocState, level: Level, sent: Sent | None = None) -> tuple[list[str], str] | None:
     if sent is not None and sent.quote_speaker is not None and level.first_person:
         return [sent.quote_speaker[0]], sent.quote_speaker[1]
+    src = sent.source if sent is not None else None
+    if src is not None and src.kind == "party" and src.parties and not level.first_person and \
+            src.token.i < level.token.i and level.speaker.lower() in ("he", "she"):
+        return [src.parties[0]], src.speaker  # "Putin said …, whom he called …": this sentence's speaker
     if state.last_speaker is None:
         return None
     if level.speaker.lower() in ("they", "them"):
@@ -693,6 +697,8 @@ def _contrast_cut(path: list[Any], ctx: Context) -> int:
     """"Moscow wanted X, while Kiev insisted on Y": a contrast clause with its own subject is its
     own statement; the main clause's speaker does not reach into it. The index to cut at, or 0."""
     for i, tok in enumerate(path):
+        if tok.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in ctx.lexicon.pronouns for c in tok.children):
+            return i  # "…, whom he called illegitimate": the relative clause's own speaker
         if i == 0 or tok.dep_ != "advcl":
             continue
         marks = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
@@ -1237,6 +1243,10 @@ def _governs_closely(cand: Candidate, lex: Lexicon) -> bool:
 def _circumstance(cand: Candidate, ctx: Context) -> str:
     """The issue phrase only sets the scene ("during the talks", "ahead of the summit")."""
     lex = ctx.lexicon
+    for tok in cand.path:
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in ("report", "claim", "rumour", "rumor", "speculation") \
+                and _act_lemma(tok.head, ctx, lexical=True) == "reject":
+            return "a denied report"  # "the Kremlin dismissed reports that Putin was ready to …"
     top = min(cand.holder_index, len(cand.path))
     for tok in cand.path[:top]:
         if tok.dep_ == "prep" and tok.lower_ == "with" and tok.head.pos_ in ("VERB", "AUX") and any(
