@@ -257,8 +257,8 @@ def test_russia_with_a_modal_chain_withdraws(extractor):
 
 
 def test_own_sentences_score(extractor):
-    """258 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl;
-    batches s2 to s13 and a were each written before the rules that handle them, as a check on
+    """273 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl;
+    batches s2 to s14 and a were each written before the rules that handle them, as a check on
     fresh text), scored like dev."""
     import json
     from pathlib import Path
@@ -494,3 +494,14 @@ def test_accession_talks_are_not_peace_talks(extractor):
 def test_until_a_date_is_no_red_line(extractor):
     got = by_triple(extractor, "Putin said the truce would last until February 1.")
     assert not got[("RUS", "ceasefire", "for")].red_line
+
+
+def test_wanting_others_to_agree_is_the_wanters_stance(extractor):
+    got = triples(extractor, "Trump's envoy said Washington wanted both sides to agree to an immediate, "
+                             "unconditional ceasefire.")
+    assert got == {("USA", "ceasefire", "for")}
+
+
+def test_making_a_settlement_impossible_is_opposition(extractor):
+    got = triples(extractor, "Peskov said the deployment of European troops would make a settlement impossible.")
+    assert got == {("RUS", "security.foreign_troops", "against")}

@@ -750,8 +750,9 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
     if first is None:
         first = (top_i, top)
     fi, fl = first
-    if any(l.kind == "others" and i < fi for i, l in levels):
-        return None  # "Witkoff said the two sides agreed to …": an account of others' act
+    if any(l.kind == "others" and i < fi and not any(c.dep_ == "aux" and c.lower_ == "to" for c in l.token.children)
+           for i, l in levels):
+        return None  # "Witkoff said the two sides agreed to …" (but not "wanted both sides to agree to …")
     chosen_i, chosen, via = fi, fl, "subject"
     if top is not None and top_i is not None and top_i > fi and top.kind in ("party", "pronoun"):
         top_parties = top.parties or (_resolve_pronoun(state, top, sent) or ([], ""))[0]
@@ -986,7 +987,7 @@ def stage_polarity(state: DocState, ctx: Context) -> None:
                     elif child.dep_ == "prep" and child.lower_ == "off" and any(
                             g.lower_ == "table" for g in child.children):
                         flips += 1  # "joining NATO is off the table"
-                    elif child.dep_ in ("acomp", "attr", "oprd") and (
+                    elif (child.dep_ in ("acomp", "attr", "oprd") or (child.dep_ == "ccomp" and child.pos_ == "ADJ")) and (
                             child.lower_ in lex.flip_words
                             or any(g.lower_ in lex.flip_words for g in child.children if g.dep_ == "amod")):
                         flips += 1
