@@ -257,8 +257,8 @@ def test_russia_with_a_modal_chain_withdraws(extractor):
 
 
 def test_own_sentences_score(extractor):
-    """273 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl;
-    batches s2 to s14 and a were each written before the rules that handle them, as a check on
+    """285 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl;
+    batches s2 to s15 and a were each written before the rules that handle them, as a check on
     fresh text), scored like dev."""
     import json
     from pathlib import Path
@@ -505,3 +505,16 @@ def test_wanting_others_to_agree_is_the_wanters_stance(extractor):
 def test_making_a_settlement_impossible_is_opposition(extractor):
     got = triples(extractor, "Peskov said the deployment of European troops would make a settlement impossible.")
     assert got == {("RUS", "security.foreign_troops", "against")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The coalition of the willing, led by Britain and France, pledged to deploy troops to Ukraine.",
+     {("GBR", "security.foreign_troops", "for"), ("FRA", "security.foreign_troops", "for")}),
+    ("Moscow has said it will treat any Western military presence in Ukraine as a threat.",
+     {("RUS", "security.foreign_troops", "against")}),
+    ("The Baltic states urged the alliance to keep its door open to Ukraine.",
+     {("EST", "alliance.nato", "for"), ("LVA", "alliance.nato", "for"), ("LTU", "alliance.nato", "for")}),
+    ("Putin said NATO membership for Ukraine was out of the question.", {("RUS", "alliance.nato", "against")}),
+])
+def test_troops_and_alliance_phrasings(extractor, text, expected):
+    assert triples(extractor, text) == expected

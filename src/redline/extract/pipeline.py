@@ -369,6 +369,11 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
     if not subj:
         return None
     head = subj[0]
+    leaders = [g for c in head.children if c.dep_ == "acl" and c.lemma_.lower() == "lead"
+               for a in c.children if a.dep_ == "agent" for g in a.subtree]
+    led = _mentions_in(sent, {t.i for t in leaders})
+    if led:  # "the coalition of the willing, led by Britain and France, pledged …": its leaders
+        return Level(tok, "party", list(dict.fromkeys(m.party for m in led)), led[0].text)
     if head.lower_ in ("which", "that", "who") and tok.dep_ == "relcl" and tok.head.pos_ in ("NOUN", "PROPN"):
         head = tok.head  # "the US plan, which calls for …": the noun the clause describes
         if head.lower_ in lex.position_nouns:
@@ -379,6 +384,9 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         ids |= _core_ids(h)
     text = " ".join(state.doc[i].text for i in sorted(ids))
     found = _mentions_in(sent, ids)
+    found = [m for m in found  # "Ukrainian NATO membership will depend on …": NATO is content
+             if not any(h.start <= m.start and m.end <= h.end and state.doc[m.end - 1].dep_ == "compound"
+                        for h in sent.hits)]
     if head.lower_ not in lex.position_nouns:
         found = [m for m in found if m.kind != "joint"]  # "the Russia-Ukraine talks produced …"
     flat = {h.i for h in heads}
@@ -987,6 +995,12 @@ def stage_polarity(state: DocState, ctx: Context) -> None:
                     elif child.dep_ == "prep" and child.lower_ == "off" and any(
                             g.lower_ == "table" for g in child.children):
                         flips += 1  # "joining NATO is off the table"
+                    elif child.dep_ == "prep" and child.lower_ == "out" and any(
+                            g.lower_ == "of" and any(q.lower_ == "question" for q in g.children) for g in child.children):
+                        flips += 1  # "NATO membership was out of the question"
+                    elif child.dep_ == "prep" and child.lower_ == "as" and any(
+                            g.lower_ in lex.flip_words for g in child.children):
+                        flips += 1  # "will treat any Western military presence as a threat"
                     elif (child.dep_ in ("acomp", "attr", "oprd") or (child.dep_ == "ccomp" and child.pos_ == "ADJ")) and (
                             child.lower_ in lex.flip_words
                             or any(g.lower_ in lex.flip_words for g in child.children if g.dep_ == "amod")):
