@@ -436,6 +436,9 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         return Level(tok, "nonparty" if lex.non_party.search(text) else "unknown", [], text)
     if head.lower_ in ("sides", "parties", "delegations", "both"):
         return Level(tok, "others", [], text)  # "the two sides agreed to …": nobody in particular
+    if head.lower_ in ("countries", "states", "governments", "nations", "allies", "partners") and \
+            not any(c.dep_ == "poss" for c in head.children):
+        return Level(tok, "others", [], text)  # "Western countries were preparing to …": no one named
     return None
 
 
