@@ -13,6 +13,7 @@ rules on who is not a party) → ``statements`` (one record per (party, issue, p
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
@@ -187,7 +188,6 @@ def stage_parties(state: DocState, ctx: Context) -> None:
     if not state.sents:
         return
     starts = [s.span.start for s in state.sents]
-    import bisect
 
     seen: set[int] = set()
     for regex, kind in ((lex.alias_regex, "alias"), (lex.demonym_regex, "demonym")):
@@ -198,17 +198,23 @@ def stage_parties(state: DocState, ctx: Context) -> None:
                 party = lex.demonyms.get(m.group(1).lower())
             if party is None:
                 continue
-            toks = _span_tokens(doc, m.start(), m.end())
-            if toks is None or any(i in seen for i in range(*toks)):
-                continue
-            k = bisect.bisect_right(starts, toks[0]) - 1
-            if k < 0 or toks[1] > state.sents[k].span.end:
-                continue
-            seen.update(range(*toks))
-            state.sents[k].mentions.append(Mention(toks[0], toks[1], party, m.group(0), kind))
+            _place_mention(state, starts, seen, m.start(), m.end(), party, m.group(0), kind)
     _hyphen_owners(state, ctx, starts, seen)
     for sent in state.sents:
         sent.mentions.sort(key=lambda x: x.start)
+
+
+def _place_mention(state: DocState, starts: list[int], seen: set[int], start_char: int, end_char: int,
+                   party: str, text: str, kind: str) -> None:
+    """Add a mention to the sentence holding it, unless its tokens are taken or it spans two."""
+    toks = _span_tokens(state.doc, start_char, end_char)
+    if toks is None or any(i in seen for i in range(*toks)):
+        return
+    k = bisect.bisect_right(starts, toks[0]) - 1
+    if k < 0 or toks[1] > state.sents[k].span.end:
+        return
+    seen.update(range(*toks))
+    state.sents[k].mentions.append(Mention(toks[0], toks[1], party, text, kind))
 
 
 def _matches(regex: re.Pattern[str], text: str, overlapping: bool) -> Iterator[re.Match[str]]:
@@ -231,7 +237,6 @@ def _hyphen_owners(state: DocState, ctx: Context, starts: list[int], seen: set[i
     parties), "a US-proposed compromise", "the Russian-drafted memorandum" (the party before the
     participle, `owner_participles`). Only when the compound qualifies a position noun or a
     `joint_nouns` word, so "the Russia-Ukraine war" names no speaker."""
-    import bisect
 
     lex = ctx.lexicon
     doc = state.doc
@@ -262,14 +267,7 @@ def _hyphen_owners(state: DocState, ctx: Context, starts: list[int], seen: set[i
         if head.lower_ not in lex.position_nouns and head.lower_ not in lex.joint_nouns:
             continue
         for party, s, e, word in owners:
-            span = _span_tokens(doc, s, e)
-            if span is None or any(i in seen for i in range(*span)):
-                continue
-            k = bisect.bisect_right(starts, span[0]) - 1
-            if k < 0 or span[1] > state.sents[k].span.end:
-                continue
-            seen.update(range(*span))
-            state.sents[k].mentions.append(Mention(span[0], span[1], party, word, "joint"))
+            _place_mention(state, starts, seen, s, e, party, word, "joint")
 
 
 def stage_issues(state: DocState, ctx: Context) -> None:
