@@ -257,8 +257,8 @@ def test_russia_with_a_modal_chain_withdraws(extractor):
 
 
 def test_own_sentences_score(extractor):
-    """294 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl;
-    batches s2 to s16 and a were each written before the rules that handle them, as a check on
+    """304 short texts and 3 short articles of our own (tests/fixtures/own_sentences.jsonl;
+    batches s2 to s17 and a were each written before the rules that handle them, as a check on
     fresh text), scored like dev."""
     import json
     from pathlib import Path
@@ -523,3 +523,15 @@ def test_troops_and_alliance_phrasings(extractor, text, expected):
 def test_unnamed_countries_are_nobodys_stance(extractor):
     assert triples(extractor, "Russia's foreign intelligence service claimed that Western countries were "
                               "preparing to send troops to Ukraine.") == set()
+
+
+def test_a_charge_does_not_silence_the_same_speakers_next_clause(extractor):
+    got = triples(extractor, "Russia's ambassador to the UN accused Kyiv of sabotaging the talks and said Moscow "
+                             "remained committed to negotiations.")
+    assert got == {("RUS", "process.talks", "for")}
+
+
+def test_authors_named_in_a_relative_clause_own_the_text(extractor):
+    got = triples(extractor, "The draft agreement, which Kyiv and Washington finalised last week, provides for a "
+                             "reconstruction fund financed partly by frozen Russian assets.")
+    assert got == {("UKR", "assets.frozen", "for"), ("USA", "assets.frozen", "for")}

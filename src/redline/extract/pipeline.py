@@ -303,7 +303,7 @@ def _lexicon_hits(state: DocState, ctx: Context) -> None:
         sent.hits = [h for _s, _e, h in sorted(kept, key=lambda x: x[0])]
 
 
-def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | None:
+def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState, charges: bool = True) -> Level | None:
     """Who a clause head speaks for: its subject (or passive agent, or a position noun's owner)."""
     lex = ctx.lexicon
     subj = sorted((c for c in tok.children if c.dep_ in SUBJ_DEPS), key=lambda c: c.dep_ != "nsubj")
@@ -318,8 +318,8 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
             if inner is not None and inner.kind == "party":
                 return Level(tok, "party", inner.parties, inner.speaker)
             return Level(tok, "plan", [], g.text)
-    if tok.lemma_.lower() in ("accuse", "suspect", "blame") and any(c.dep_ == "prep" and c.lower_ in ("of", "for")
-                                                                    for c in tok.children):
+    if charges and tok.lemma_.lower() in ("accuse", "suspect", "blame") and any(
+            c.dep_ == "prep" and c.lower_ in ("of", "for") for c in tok.children):
         # "Russia, accused of stalling on a truce" (others' charge) and "Moscow accused Kyiv of
         # rejecting talks" (a charge against another party): neither is the accused's own stance
         return Level(tok, "others", [], tok.text)
@@ -327,7 +327,9 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
     if not subj or (agent and subj[0].dep_ == "nsubjpass"):
         subj = agent  # "the truce was welcomed by Kyiv": the agent holds the stance
     if not subj and tok.dep_ == "conj" and tok.head.pos_ in ("VERB", "AUX"):
-        shared = _level_for(tok.head, sent, ctx, state)  # "had not seen … but would never agree"
+        # "had not seen … but would never agree"; "accused Kyiv of … and said Moscow …" (the
+        # subject is shared, not the charge)
+        shared = _level_for(tok.head, sent, ctx, state, charges=False)
         if shared is None or shared.token.pos_ not in ("VERB", "AUX"):
             return shared  # an owner read off a plan noun keeps that noun (and its act)
         return Level(tok, shared.kind, shared.parties, shared.speaker, shared.first_person)
@@ -338,6 +340,9 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState) -> Level | N
         owners = [c for c in tok.children if c.dep_ in ("poss", "compound", "amod", "nmod")]
         owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")
                    for g in c.children if g.dep_ == "pobj"]
+        # "the draft agreement, which Kyiv and Washington finalised": the relative clause's subjects
+        owners += [g for c in tok.children if c.dep_ == "relcl" and c.lemma_.lower() in _AUTHOR_VERBS
+                   for g in c.children if g.dep_ in ("nsubj",) and g.lower_ not in ("which", "that")]
         # "a plan drafted by X and Y", "the proposal put forward by X" (not "… rejected by X")
         owners += [g for c in tok.children if c.dep_ == "acl"
                    and _act_lemma(c, ctx, lexical=True) not in (None, "reject", "other")
@@ -862,6 +867,9 @@ def _fallback(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Conte
     return None
 
 
+# verbs by which parties author a text: "the draft, which Kyiv and Washington finalised"
+_AUTHOR_VERBS = {"finalise", "finalize", "draft", "write", "prepare", "agree", "propose", "present", "submit",
+                 "negotiate", "sign", "develop", "produce", "table", "put"}
 # what "under …" can name besides a position noun: "under the first (option)", "under the deal"
 _TERMS = {"first", "second", "third", "option", "options", "scenario", "deal", "agreement", "arrangement",
           "accord", "settlement", "version"}
