@@ -341,8 +341,8 @@ def _level_for(tok: Any, sent: Sent, ctx: Context, state: DocState, charges: boo
         owners += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("by", "from", "of")
                    for g in c.children if g.dep_ == "pobj"]
         # "the draft agreement, which Kyiv and Washington finalised": the relative clause's subjects
-        owners += [g for c in tok.children if c.dep_ == "relcl" and c.lemma_.lower() in _AUTHOR_VERBS
-                   for g in c.children if g.dep_ in ("nsubj",) and g.lower_ not in ("which", "that")]
+        owners += [g for c in tok.children if c.dep_ == "relcl" and c.lower_ in lex.owner_participles
+                   for g in c.children if g.dep_ == "nsubj" and g.lower_ not in ("which", "that")]
         # "a plan drafted by X and Y", "the proposal put forward by X" (not "… rejected by X")
         owners += [g for c in tok.children if c.dep_ == "acl"
                    and _act_lemma(c, ctx, lexical=True) not in (None, "reject", "other")
@@ -647,46 +647,38 @@ def _appositive_owners(sent: Sent, state: DocState, ctx: Context) -> list[Candid
 
 
 def _reactions(sent: Sent, state: DocState, ctx: Context) -> list[Candidate]:
-    """"… — an ultimatum that Ukraine has rejected": a party's reaction to the terms just named."""
+    """A party's reaction to terms named in the same sentence: "… — an ultimatum that Ukraine has
+    rejected" (terms outside the reacting clause), "Kyiv rejected Moscow's demand for X" (terms
+    inside its owned object)."""
     out: list[Candidate] = []
     for tok in sent.span:
         act = _act_lemma(tok, ctx, lexical=True)
         if act not in ("reject", "accept"):
             continue
+        if _is_negated(tok):
+            act = "accept" if act == "reject" else "reject"  # "which Russia did not accept"
         owned = [c for c in tok.children if c.dep_ == "dobj" and c.lower_ in ctx.lexicon.position_nouns
                  and (any(g.dep_ == "poss" for g in c.children)
                       or any(m.start <= c.i < m.end and m.kind == "demonym" for m in sent.mentions))]
         if owned:
-            # "Kyiv rejected Moscow's demand for X": the owner's demand stays, Kyiv answers it
-            lvl = _level_for(tok, sent, ctx, state)
-            if lvl is None or lvl.kind != "party":
-                continue
-            inside = _subtree_ids(owned[0])
-            for cand in list(sent.candidates):
-                if cand.hit.start in inside and not set(cand.parties) & set(lvl.parties):
-                    out.append(Candidate(cand.hit, lvl.parties, lvl.speaker, cand.path, cand.holder_index,
-                                         "reported", fixed_act=Act(act), flip=(act == "reject")))
-            continue
-        if tok.dep_ == "relcl":
+            # the owner's demand stays; the reacting party answers what is inside it
+            lvl, inside, answers_inside = _level_for(tok, sent, ctx, state), _subtree_ids(owned[0]), True
+        elif tok.dep_ == "relcl":
             noun = tok.head
             if noun.dep_ not in ("appos", "npadvmod", "dep", "attr", "conj") and \
                     noun.lower_ not in ctx.lexicon.position_nouns and \
                     not any(c.hit.start <= noun.i < c.hit.end for c in sent.candidates):
                 continue  # (or the issue phrase itself: "an exchange of all prisoners, which Russia rejected")
-            if _is_negated(tok):
-                act = "accept" if act == "reject" else "reject"  # "which Russia did not accept"
-            lvl = _level_for(tok, sent, ctx, state)
-            inside = _subtree_ids(noun)
+            lvl, inside, answers_inside = _level_for(tok, sent, ctx, state), _subtree_ids(noun), False
         else:
             # "…—conditions Ukraine has firmly rejected": read on the surface, since the parser
             # rarely sees a relative clause with no "that" after a dash
-            lvl, inside = _dash_reaction(tok, sent, state, ctx), set()
-            if lvl is not None:
-                inside = set(range(lvl.token.i, tok.i + 1))
+            lvl, answers_inside = _dash_reaction(tok, sent, state, ctx), False
+            inside = set() if lvl is None else set(range(lvl.token.i, tok.i + 1))
         if lvl is None or lvl.kind != "party":
             continue
         for cand in list(sent.candidates):
-            if cand.hit.start in inside or set(cand.parties) & set(lvl.parties):
+            if (cand.hit.start in inside) != answers_inside or set(cand.parties) & set(lvl.parties):
                 continue
             out.append(Candidate(cand.hit, lvl.parties, lvl.speaker, cand.path, cand.holder_index,
                                  "reported", fixed_act=Act(act), flip=(act == "reject")))
@@ -867,9 +859,6 @@ def _fallback(hit: Hit, path: list[Any], sent: Sent, state: DocState, ctx: Conte
     return None
 
 
-# verbs by which parties author a text: "the draft, which Kyiv and Washington finalised"
-_AUTHOR_VERBS = {"finalise", "finalize", "draft", "write", "prepare", "agree", "propose", "present", "submit",
-                 "negotiate", "sign", "develop", "produce", "table", "put"}
 # what "under …" can name besides a position noun: "under the first (option)", "under the deal"
 _TERMS = {"first", "second", "third", "option", "options", "scenario", "deal", "agreement", "arrangement",
           "accord", "settlement", "version"}
