@@ -23,7 +23,6 @@ from redline.model import Act, Document, Polarity, Statement
 from redline.profile import Profile
 
 SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
-MODAL_DEMAND = {"must", "should", "need", "needs", "have", "has", "required"}
 FIRST_PERSON = {"we", "i", "us", "our"}
 QUOTE_CHARS = "\"“”«»"
 
@@ -822,15 +821,25 @@ def _choose(hit: Hit, path: list[Any], levels: list[tuple[int, Level]], sent: Se
     return Candidate(hit, parties, speaker, path, chosen_i, via, cond, fixed_act=None if cond else fixed)
 
 
+def _modal_obligation(tok: Any) -> bool:
+    """A modal of obligation on the verb: "must", "should", "ought", "has to", "needs to"
+    ("has ruled out … to Russia" is not one)."""
+    for child in tok.children:
+        if child.dep_ not in ("aux", "auxpass"):
+            continue
+        if child.lower_ in ("must", "should", "ought", "required"):
+            return True
+        if child.lemma_.lower() in ("have", "need") and child.i + 1 < len(tok.doc) and \
+                tok.doc[child.i + 1].lower_ == "to":
+            return True
+    return False
+
+
 def _obliged(tok: Any) -> bool:
     """"Kyiv must …", "Kyiv would need to …", "Kyiv has to …", "Kyiv is required to …": an
     obligation put on the clause's subject, so a reporter naming it is making a demand of it."""
-    for child in tok.children:
-        if child.dep_ == "aux" and child.lower_ in ("must", "should", "ought"):
-            return True
-        if child.dep_ == "aux" and child.lemma_.lower() in ("have", "need") and \
-                child.i + 1 < len(tok.doc) and tok.doc[child.i + 1].lower_ == "to":
-            return True
+    if _modal_obligation(tok):
+        return True
     to_verb = any(c.dep_ == "xcomp" and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)
                   for c in tok.children)
     if to_verb and tok.lemma_.lower() in ("need", "have"):
@@ -933,12 +942,8 @@ def _act_lemma(tok: Any, ctx: Context, lexical: bool = False) -> str | None:
         noun = next((c for c in tok.children if c.dep_ == "dobj" and c.lower_ in lex.position_nouns), None)
         if noun is not None:
             act = lex.position_nouns[noun.lower_]  # "made a request" is a demand
-    for child in ([] if lexical else tok.children):
-        if child.dep_ in ("aux", "auxpass") and child.lower_ in MODAL_DEMAND:
-            if child.lower_ in ("have", "has") and not (
-                    child.i + 1 < len(tok.doc) and tok.doc[child.i + 1].lower_ == "to"):
-                continue  # "has to withdraw" is a demand; "has ruled out … to Russia" is not
-            return "demand"
+    if not lexical and _modal_obligation(tok):
+        return "demand"
     return act
 
 
