@@ -121,7 +121,12 @@ class Source(Model):
 
 
 class Evidence(Model):
-    """Who said it, where and when: every figure in a report traces back to one of these."""
+    """Who said it, where and when: every figure in a report traces back to one of these.
+
+    ``date`` is the day the words were said, ``reported`` the day of the page that carries them
+    (docs/evidence.md): a report as of D shows only what was said by D. ``plan`` marks an item
+    that restates a bundled plan's own text, which is never evidence when that plan is judged.
+    """
 
     url: str
     date: dt.date
@@ -129,13 +134,28 @@ class Evidence(Model):
     quote: str
     outlet: str = ""
     paraphrase: bool = False
+    reported: dt.date | None = None
+    original_outlet: str = ""
+    original_url: str | None = None
+    plan: str | None = None
 
-    @field_validator("url")
+    @field_validator("url", "original_url")
     @classmethod
-    def _url(cls, v: str) -> str:
-        if not v.startswith(("http://", "https://")):
+    def _url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("http://", "https://")):
             raise ValueError("evidence url must start with http:// or https://")
         return v
+
+    @model_validator(mode="after")
+    def _reported_after_said(self) -> "Evidence":
+        if self.reported is not None and self.reported < self.date:
+            raise ValueError(f"reported {self.reported} is before the words were said ({self.date})")
+        return self
+
+    @property
+    def cited_url(self) -> str:
+        """The URL to cite: the original of a syndicated copy when it is stored, else the page."""
+        return self.original_url or self.url
 
 
 class Statement(Model):
