@@ -176,18 +176,26 @@ def _suggest_positions(prof, date, fmt, db) -> None:
 
 @app.command()
 def validate(profile_dir: str = typer.Argument(..., help="A profile folder or bundled profile name.")) -> None:
-    """Check a profile: YAML syntax, ids, options on each issue's scale, dates, cross-references."""
-    from redline.profile import load_profile, validate_profile
+    """Check a profile: YAML syntax, ids, options, dates, cross-references, and that every item of
+    evidence is citable, said by the date it is used from, and not a plan's own text."""
+    from redline.profile import ProfileErrors, evidence_problems, evidence_tiers, load_profile
 
-    problems = validate_profile(profile_dir)
+    try:
+        prof = load_profile(profile_dir)
+        problems = evidence_problems(prof)
+    except ProfileErrors as exc:
+        prof, problems = None, exc.errors
+    for p in problems:
+        typer.echo(f"error: {p.render()}", err=True)
+    if prof is not None and not problems:
+        typer.echo(f"ok: {prof.id}: {len(prof.issues)} issues, {len(prof.parties)} parties, "
+                   f"{len(prof.positions)} positions, {len(prof.plans)} plans, {len(prof.cases)} cases")
+    if prof is not None:
+        for what, shares in evidence_tiers(prof).items():
+            typer.echo(f"source tiers ({what}): " + ", ".join(f"{t} {v:.0%}" for t, v in shares.items()))
     if problems:
-        for p in problems:
-            typer.echo(f"error: {p.render()}", err=True)
         typer.echo(f"{len(problems)} problem(s) found", err=True)
         raise typer.Exit(1)
-    prof = load_profile(profile_dir)
-    typer.echo(f"ok: {prof.id}: {len(prof.issues)} issues, {len(prof.parties)} parties, "
-               f"{len(prof.positions)} positions, {len(prof.plans)} plans, {len(prof.cases)} cases")
 
 
 @app.command()

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from redline.errors import DataError, NotFound, RedlineError, did_you_mean
-from redline.model import (HistoricalCase, Issue, Party, Plan, Position, ProfileMeta)
+from redline.model import (Evidence, HistoricalCase, Issue, Party, Plan, Position, ProfileMeta)
+from redline.sources import Sources, load_sources, tier_shares
 from redline.yamlio import LDict, LList, line_of, load_yaml, validate
 
 DEFAULT_PROFILE = "russia-ukraine"
+SOURCES_FILE = "sources.yaml"
 MECHANISMS = ("dmz", "monitoring", "guarantee", "joint_commission", "timetable", "sequencing")
 
 
@@ -69,6 +71,9 @@ class Profile:
     plans: dict[str, Plan]
     cases: dict[str, HistoricalCase] = field(default_factory=dict)
     plan_files: dict[str, Path] = field(default_factory=dict)
+    sources: Sources = field(default_factory=Sources.empty)
+    # Where each position was read from (file, line), for the quality checks of `validate`.
+    position_lines: dict[int, tuple[Path, int | None]] = field(default_factory=dict)
     # Files that failed to load: references into them are not checked, to avoid a cascade of errors.
     broken: set[str] = field(default_factory=set)
 
@@ -104,17 +109,43 @@ class Profile:
             return plan
         raise NotFound(f"unknown plan {plan_id!r}: {did_you_mean(plan_id, self.plans)}")
 
-    def positions_as_of(self, date: dt.date | None = None,
-                        parties: list[str] | None = None) -> dict[tuple[str, str], Position]:
-        """Each (party, issue)'s latest curated position dated on or before ``date``."""
+    def positions_as_of(self, date: dt.date | None = None, parties: list[str] | None = None, *,
+                        exclude_plan: str | None = None,
+                        notes: list[str] | None = None) -> dict[tuple[str, str], Position]:
+        """Each (party, issue)'s latest curated position dated on or before ``date``, carrying only
+        the evidence said on or before ``date`` (docs/evidence.md).
+
+        ``exclude_plan`` leaves out evidence that restates that plan's own text, so a plan is never
+        judged by itself: a position left with no evidence gives way to the party's previous
+        position on the issue, and ``notes`` (when given) receives one line saying so."""
         out: dict[tuple[str, str], Position] = {}
+        shadowed: dict[tuple[str, str], Position] = {}
         for pos in sorted(self.positions, key=lambda p: p.since):
             if date is not None and pos.since > date:
                 continue
             if parties is not None and pos.party not in parties:
                 continue
-            out[(pos.party, pos.issue)] = pos
+            key = (pos.party, pos.issue)
+            evidence = [e for e in pos.evidence if (date is None or e.date <= date)
+                        and (exclude_plan is None or e.plan != exclude_plan)]
+            if not evidence:
+                shadowed[key] = pos
+                continue
+            shadowed.pop(key, None)
+            out[key] = pos if len(evidence) == len(pos.evidence) else \
+                pos.model_copy(update={"evidence": evidence})
+        if notes is not None:
+            for (party, issue), pos in sorted(shadowed.items()):
+                prev = out.get((party, issue))
+                instead = f"its position since {prev.since} is used" if prev else "it counts as having none"
+                why = f"restates the plan {exclude_plan} itself" if exclude_plan else "was said later"
+                notes.append(f"{party} on {issue}: the position since {pos.since} rests only on evidence "
+                             f"that {why}, so {instead}")
         return out
+
+    def tier_of(self, evidence: Evidence):
+        """The source tier of one evidence item (``redline.sources.SourceClass``)."""
+        return self.sources.classify_evidence(evidence)
 
 
 def _entries(data: Any, key: str, file: Path, errors: list[DataError]) -> list:
@@ -286,6 +317,7 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
                                     file=positions_file, line=getattr(raw, "line", None),
                                     fix="merge them, or give the later one its own 'since' date"))
         seen[k] = getattr(raw, "line", None)
+        profile.position_lines[id(pos)] = (positions_file, getattr(raw, "line", None))
         profile.positions.append(pos)
 
     plans_dir = root / "plans"
@@ -301,6 +333,11 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
         profile.plans[plan.id] = plan
         profile.plan_files[plan.id] = file
 
+    try:
+        profile.sources = load_sources(root / SOURCES_FILE)
+    except DataError as exc:
+        errors.append(exc)
+
     cases_file = root / "cases.yaml"
     if cases_file.is_file():
         profile.cases = unique(_load_list(cases_file, "cases", HistoricalCase, errors), cases_file, "case")
@@ -313,14 +350,69 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
     return profile
 
 
+def evidence_problems(profile: Profile) -> list[DataError]:
+    """What makes a loaded profile's evidence uncitable or circular (docs/evidence.md).
+
+    Kept out of ``load_profile`` on purpose: a draft profile with a weak source still loads and
+    assesses, while ``redline validate`` (and the bundled profile's test) refuse it."""
+    errors: list[DataError] = []
+    for pos in profile.positions:
+        file, line = profile.position_lines.get(id(pos), (profile.root / "positions", None))
+        what = f"{pos.party} on {pos.issue} since {pos.since}"
+        for ev in pos.evidence:
+            cls = profile.sources.classify_evidence(ev)
+            if not cls.citable:
+                errors.append(DataError(
+                    f"{what}: evidence from a not-citable site ({ev.cited_url})", file=file, line=line,
+                    fix="cite the official text or a wire/major outlet; the tiers are in sources.yaml"))
+            elif cls.own_words_of and pos.party not in cls.own_words_of:
+                errors.append(DataError(
+                    f"{what}: {cls.outlet or cls.domain} is cited only for the words of "
+                    f"{', '.join(cls.own_words_of)} ({ev.cited_url})", file=file, line=line,
+                    fix="cite the speaker's own government or an independent outlet"))
+            if ev.plan is not None and ev.plan not in profile.plans:
+                errors.append(DataError(f"{what}: evidence marked as the text of unknown plan {ev.plan!r}",
+                                        file=file, line=line, fix=did_you_mean(ev.plan, profile.plans)))
+        said = min(ev.date for ev in pos.evidence)
+        if said > pos.since:
+            errors.append(DataError(
+                f"{what}: the earliest evidence was said on {said}, after the position begins",
+                file=file, line=line, fix=f"set 'since: {said}' or cite what was said by {pos.since}"))
+        if all(ev.plan for ev in pos.evidence):
+            errors.append(DataError(
+                f"{what}: the only evidence is the text of plan(s) "
+                f"{', '.join(sorted({ev.plan or '' for ev in pos.evidence}))}", file=file, line=line,
+                fix="cite a statement of the party itself; a plan is never evidence for judging itself"))
+    for plan in profile.plans.values():
+        for src in plan.sources:
+            cls = profile.sources.classify(src.url)
+            if not cls.citable:
+                errors.append(DataError(f"plan {plan.id}: source from a not-citable site ({src.url})",
+                                        file=profile.plan_files.get(plan.id), line=None,
+                                        fix="cite the official text or a wire/major outlet"))
+    return errors
+
+
+def evidence_tiers(profile: Profile) -> dict[str, dict[str, float]]:
+    """Share of evidence items (positions) and of sources (plans) per source tier."""
+    return {
+        "positions": tier_shares(profile.sources.classify_evidence(ev)
+                                 for pos in profile.positions for ev in pos.evidence),
+        "plans": tier_shares(profile.sources.classify(src.url)
+                             for plan in profile.plans.values() for src in plan.sources),
+    }
+
+
 def validate_profile(name_or_path: str | Path) -> list[DataError]:
-    """Every problem in a profile (empty when it is sound)."""
+    """Every problem in a profile (empty when it is sound): structure, references, and evidence
+    an analyst can cite."""
     try:
-        load_profile(name_or_path)
+        profile = load_profile(name_or_path)
     except ProfileErrors as exc:
         return exc.errors
-    return []
+    return evidence_problems(profile)
 
 
 __all__ = ["Profile", "ProfileErrors", "load_profile", "validate_profile", "available_profiles",
+           "evidence_problems", "evidence_tiers", "SOURCES_FILE",
            "bundled_profiles_dir", "MECHANISMS", "DEFAULT_PROFILE", "LDict", "LList"]

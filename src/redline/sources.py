@@ -90,6 +90,19 @@ class Sources:
         return self.classify(ev.cited_url)
 
 
+class CitedEvidence(Evidence):
+    """An evidence item as reports show it: with its source tier and the URL to cite."""
+
+    tier: TierId
+    tier_label: str
+    link: str
+
+
+def cite(sources: "Sources", ev: Evidence) -> CitedEvidence:
+    cls = sources.classify_evidence(ev)
+    return CitedEvidence(**ev.model_dump(), tier=cls.tier, tier_label=cls.label, link=ev.cited_url)
+
+
 def load_sources(file: Path) -> Sources:
     """Load a profile's ``sources.yaml``; an absent file means every domain is unlisted."""
     if not file.exists():
@@ -116,5 +129,5 @@ def tier_shares(classes: Iterable[SourceClass]) -> dict[str, float]:
     return {t: (counts[t] / total if total else 0.0) for t in TIER_ORDER}
 
 
-__all__ = ["Sources", "SourceClass", "SourceDomain", "SourceList", "Tier", "TIER_ORDER",
+__all__ = ["Sources", "SourceClass", "CitedEvidence", "cite", "SourceDomain", "SourceList", "Tier", "TIER_ORDER",
            "load_sources", "tier_shares", "host_of"]

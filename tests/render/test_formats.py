@@ -44,7 +44,7 @@ def test_json_round_trips_and_is_stable():
     prof = load_profile(TOY)
     a = assess(prof, "southern-terms")
     data = json.loads(render_json(a))
-    assert data["schema_version"] == "1"
+    assert data["schema_version"] == "2"
     assert data["verdict"]["label"] == "capitulation by NOR"
     assert Assessment.model_validate(data) == a
 

@@ -9,10 +9,11 @@ from pydantic import BaseModel, Field
 
 from redline.assess.durability import ChecklistItem, checklist
 from redline.assess.rules import DEFAULT_RULES, VERDICTS, Rules
-from redline.model import Evidence, Issue, Plan, Position, Provision
+from redline.model import Issue, Plan, Position, Provision
 from redline.profile import Profile
+from redline.sources import CitedEvidence, cite
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 Status = Literal["met", "accepted", "unmet", "red line crossed", "indifferent"]
 
@@ -32,7 +33,9 @@ class IssueOutcome(BaseModel):
     status: Status
     demand: bool
     position_since: dt.date
-    evidence: list[Evidence]
+    newest_evidence: dt.date = Field(description="when the newest evidence shown was said")
+    stale: bool = Field(description="the newest evidence is older than the rules' stale_after_days")
+    evidence: list[CitedEvidence]
 
 
 class Unaddressed(BaseModel):
@@ -78,6 +81,8 @@ class Assessment(BaseModel):
     verdict: Verdict
     durability: list[ChecklistItem]
     rules: Rules
+    evidence_notes: list[str] = Field(default_factory=list,
+                                      description="evidence left out of this report, and why")
     precedents: dict | None = None
 
 
@@ -91,20 +96,25 @@ def utility(position: Position, option: str, rules: Rules) -> tuple[float, Statu
     return rules.utility_other, "unmet"
 
 
-def _outcome(issue: Issue, prov: Provision, pos: Position, rules: Rules) -> IssueOutcome:
+def _outcome(profile: Profile, issue: Issue, prov: Provision, pos: Position, rules: Rules,
+             as_of: dt.date) -> IssueOutcome:
     assert prov.option is not None
     u, status = utility(pos, prov.option, rules)
+    newest = max(e.date for e in pos.evidence)
     return IssueOutcome(
         issue=issue.id, proposition=issue.proposition, provision=prov.number, plan_option=prov.option,
         preferred=pos.preferred, acceptable=pos.acceptable, red_lines=pos.red_lines,
         salience=pos.salience, utility=u, status=status,
-        demand=pos.salience >= rules.demand_salience, position_since=pos.since, evidence=pos.evidence)
+        demand=pos.salience >= rules.demand_salience, position_since=pos.since, newest_evidence=newest,
+        stale=(as_of - newest).days > rules.stale_after_days,
+        evidence=[cite(profile.sources, e) for e in sorted(pos.evidence, key=lambda e: e.date, reverse=True)])
 
 
 def assess_party(profile: Profile, plan: Plan, party: str, positions: dict[tuple[str, str], Position],
-                 rules: Rules) -> PartyAssessment:
+                 rules: Rules, as_of: dt.date | None = None) -> PartyAssessment:
     terms = plan.terms()
-    outcomes = [_outcome(profile.issues[i], prov, positions[(party, i)], rules)
+    as_of = as_of or plan.date
+    outcomes = [_outcome(profile, profile.issues[i], prov, positions[(party, i)], rules, as_of)
                 for i, prov in terms.items() if (party, i) in positions]
     weight = sum(o.salience for o in outcomes)
     satisfaction = (sum(o.salience * o.utility for o in outcomes) / weight) if weight > 0 else None
@@ -177,15 +187,17 @@ def assess(profile: Profile, plan: Plan | str, *, as_of: dt.date | None = None,
     as_of = as_of or plan.date
     for p in parties or []:
         profile.party(p)
-    positions = profile.positions_as_of(as_of)
+    notes: list[str] = []
+    positions = profile.positions_as_of(as_of, exclude_plan=plan.id, notes=notes)
     with_positions = sorted({p for p, _ in positions})
     chosen = parties or sorted(set(with_positions) | set(profile.meta.principals),
                                key=lambda p: (p not in profile.meta.principals, p))
-    results = [assess_party(profile, plan, p, positions, rules) for p in chosen]
+    results = [assess_party(profile, plan, p, positions, rules, as_of) for p in chosen]
     return Assessment(
         profile=profile.id, plan_id=plan.id, plan_title=plan.title, plan_date=plan.date,
         proposers=plan.proposers, as_of=as_of, principals=profile.meta.principals,
         issues_addressed=list(plan.terms()),
         provisions_unmapped=[p for p in plan.provisions if not p.issue],
         parties=results, verdict=verdict(results, profile.meta.principals, rules),
-        durability=checklist(plan), rules=rules)
+        durability=checklist(plan), rules=rules,
+        evidence_notes=[n for n in notes if n.split(" on ")[0] in chosen])

@@ -28,6 +28,9 @@ class Rules(BaseModel):
                                 description="each principal's satisfaction needed for a balanced compromise")
     coverage_min: float = Field(0.5, ge=0, le=1,
                                 description="share of the principals' demands a plan must address to be complete")
+    # Evidence.
+    stale_after_days: int = Field(365, ge=1,
+                                  description="a position whose newest evidence is older than this is flagged stale")
 
 
 DEFAULT_RULES = Rules()

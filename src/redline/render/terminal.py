@@ -11,6 +11,7 @@ from rich.text import Text
 
 from redline.assess.compare import Comparison
 from redline.assess.engine import Assessment
+from redline.assess.rules import DEFAULT_RULES
 from redline.profile import Profile
 
 STATUS_STYLE = {"met": "green", "accepted": "cyan", "unmet": "yellow", "red line crossed": "bold red",
@@ -48,8 +49,10 @@ def positions_table(profile: Profile, as_of: dt.date | None, parties: list[str] 
     positions = profile.positions_as_of(as_of)
     cols = parties or sorted({p for p, _ in positions},
                              key=lambda p: (p not in profile.meta.principals, p))
-    t = Table(title=f"Positions as of {as_of or 'latest'} — option preferred (salience); ! = red line held",
+    t = Table(title=f"Positions as of {as_of or 'latest'} — option preferred (salience); ! = red line held; "
+                    f"~ = stale (newest evidence over {DEFAULT_RULES.stale_after_days} days old)",
               show_lines=False)
+    today = as_of or dt.date.today()
     t.add_column("issue")
     for c in cols:
         t.add_column(c, justify="center")
@@ -65,6 +68,8 @@ def positions_table(profile: Profile, as_of: dt.date | None, parties: list[str] 
             cell = Text(pos.preferred, style=style) + Text(f" ({pos.salience:.1f})", style="dim")
             if pos.red_lines:
                 cell += Text(" !", style="bold red")
+            if (today - max(e.date for e in pos.evidence)).days > DEFAULT_RULES.stale_after_days:
+                cell += Text(" ~", style="yellow")
             row.append(cell)
         t.add_row(*row)
     return t
@@ -93,7 +98,8 @@ def assessment_view(a: Assessment) -> Group:
         for o in p.red_lines_crossed:
             ev = o.evidence[0]
             crossed.add_row(Text(p.party), Text(f"{o.issue} = {o.plan_option}"), Text(o.provision),
-                            Text(f"“{ev.quote}” — {ev.speaker}, {ev.date}\n{ev.url}"))
+                            Text(f"“{ev.quote}” — {ev.speaker}, said {ev.date}, {ev.outlet} "
+                                 f"[{ev.tier_label}]{' (stale)' if o.stale else ''}\n{ev.link}"))
     dur = Table(title="Durability checklist")
     for col in ("mechanism", "found", "where", "finding"):
         dur.add_column(col, overflow="fold")
@@ -106,6 +112,9 @@ def assessment_view(a: Assessment) -> Group:
     if crossed.row_count:
         parts.append(crossed)
     parts.append(dur)
+    if a.evidence_notes:
+        parts.append(Text("Evidence left out:\n" + "\n".join(f"  {n}" for n in a.evidence_notes),
+                          style="yellow"))
     if a.provisions_unmapped:
         parts.append(Text("Points outside the profile's issues: " +
                           ", ".join(p.number for p in a.provisions_unmapped), style="dim"))

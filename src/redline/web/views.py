@@ -15,8 +15,10 @@ from typing import Any, Iterable, Literal
 
 from pydantic import BaseModel
 
-from redline.model import Evidence, Issue, Polarity, Position, Statement
+from redline.assess.rules import DEFAULT_RULES, Rules
+from redline.model import Issue, Polarity, Position, Statement
 from redline.profile import Profile
+from redline.sources import CitedEvidence, cite
 
 Stance = Literal["for", "against", "mixed", "none"]
 
@@ -33,7 +35,9 @@ class MatrixCell(BaseModel):
     salience: float
     since: dt.date
     note: str = ""
-    evidence: list[Evidence]
+    newest_evidence: dt.date
+    stale: bool = False
+    evidence: list[CitedEvidence]
 
 
 class MatrixIssue(BaseModel):
@@ -84,10 +88,13 @@ def _party_order(profile: Profile, ids: Iterable[str]) -> list[str]:
                                             order.get(p, 10**6)))
 
 
-def matrix(profile: Profile, as_of: dt.date | None = None, parties: list[str] | None = None) -> Matrix:
+def matrix(profile: Profile, as_of: dt.date | None = None, parties: list[str] | None = None,
+           rules: Rules = DEFAULT_RULES) -> Matrix:
+    """Curated positions as of a date (``None``: the latest, judged stale against today)."""
     for p in parties or []:
         profile.party(p)
     positions = profile.positions_as_of(as_of, parties)
+    today = as_of or dt.date.today()
     party_ids = parties or _party_order(profile, {p for p, _ in positions} | set(profile.meta.principals))
     cells = []
     for (party, issue_id), pos in positions.items():
@@ -100,7 +107,9 @@ def matrix(profile: Profile, as_of: dt.date | None = None, parties: list[str] | 
             party=party, issue=issue_id, preferred=pos.preferred, preferred_label=label,
             stance=stance_of(issue, pos.preferred), acceptable=pos.acceptable, red_lines=pos.red_lines,
             has_red_line=bool(pos.red_lines), salience=pos.salience, since=pos.since, note=pos.note,
-            evidence=pos.evidence))
+            newest_evidence=max(e.date for e in pos.evidence),
+            stale=(today - max(e.date for e in pos.evidence)).days > rules.stale_after_days,
+            evidence=[cite(profile.sources, e) for e in pos.evidence]))
     cells.sort(key=lambda c: (party_ids.index(c.party) if c.party in party_ids else 10**6,
                               list(profile.issues).index(c.issue)))
     return Matrix(
@@ -135,7 +144,7 @@ class TimelineStep(BaseModel):
     red_lines: list[str]
     acceptable: list[str]
     salience: float
-    evidence: list[Evidence]
+    evidence: list[CitedEvidence]
 
 
 class Timeline(BaseModel):
@@ -169,7 +178,7 @@ def timeline(profile: Profile, party: str, issue_id: str, statements: list[State
     scale = issue.option_ids
     steps = [TimelineStep(since=p.since, preferred=p.preferred, level=scale.index(p.preferred),
                           red_lines=p.red_lines, acceptable=p.acceptable, salience=p.salience,
-                          evidence=p.evidence)
+                          evidence=[cite(profile.sources, e) for e in p.evidence])
              for p in sorted(profile.positions, key=lambda p: p.since)
              if p.party == party and p.issue == issue_id and p.preferred in scale]
     points = []
