@@ -204,7 +204,15 @@ class Position(Model):
 
 
 class Provision(Model):
-    """One point of a plan. ``issue`` is None for points the profile's issues do not cover."""
+    """One point of a plan. ``issue`` is None for points the profile's issues do not cover.
+
+    ``form`` says what kind of term the point is: an ordinary ``term`` the plan would settle; a
+    ``conditional`` term that takes effect only once something else happens (``condition`` says
+    what: "once Ukrainian troops begin to withdraw"); or a ``refusal``, where the proposer only
+    rules an option out ("no freeze of the front"). Conditional and refused terms are shown, but
+    no party's demand counts as met by them. ``deferred`` marks a point the plan leaves bracketed
+    for later talks: the issue is named but not settled.
+    """
 
     number: str
     text: str
@@ -214,6 +222,9 @@ class Provision(Model):
     mechanisms: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list)
     note: str = ""
+    form: Literal["term", "conditional", "refusal"] = "term"
+    condition: str = ""
+    deferred: bool = False
 
     @field_validator("number", mode="before")
     @classmethod
@@ -230,11 +241,16 @@ class Provision(Model):
 
 
 class Plan(Model):
+    """A plan and its points. ``scope`` decides what silence means (docs/assess.md): in a
+    ``settlement`` an issue the plan does not address stays at the status quo; in a ``ceasefire``
+    or ``framework`` it stays open; a ``programme`` is a party's own platform, not an offer."""
+
     id: str = Field(pattern=ID_PATTERN)
     title: str
     date: dt.date
     proposers: list[str] = Field(min_length=1)
     status: str = "proposed"
+    scope: Literal["ceasefire", "framework", "settlement", "programme"] = "framework"
     summary: str = ""
     sources: list[Source] = Field(min_length=1)
     provisions: list[Provision] = Field(min_length=1)
