@@ -175,11 +175,69 @@ class Statement(Model):
     url: str | None = None
 
 
+class Bound(Model):
+    """A party's stated limit on a number a provision carries (a troop ceiling of at least
+    800,000; a deferral of at most 15 years). A value outside the limit makes the term unmet,
+    or a red line crossed when ``red_line`` is set."""
+
+    parameter: str = Field(pattern=ID_PATTERN)
+    min: float | None = None
+    max: float | None = None
+    red_line: bool = False
+
+    @model_validator(mode="after")
+    def _some_limit(self) -> "Bound":
+        if self.min is None and self.max is None:
+            raise ValueError(f"bound on {self.parameter} needs min or max")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"bound on {self.parameter}: min {self.min} is above max {self.max}")
+        return self
+
+    def violated_by(self, value: float) -> str | None:
+        """Why ``value`` breaks the bound, in words, or None when it keeps it."""
+        if self.min is not None and value < self.min:
+            return f"{value:,.0f} is below the stated minimum of {self.min:,.0f}"
+        if self.max is not None and value > self.max:
+            return f"{value:,.0f} is above the stated maximum of {self.max:,.0f}"
+        return None
+
+
+class Condition(Model):
+    """A stance that holds only if another question is settled a certain way: "a temporary
+    territorial compromise only with security guarantees at least bilateral".
+
+    When a plan takes one of ``options`` on the position's issue, the plan's term on ``issue``
+    must be one of ``in_`` (or at least ``at_least`` on that issue's ordered scale); if it is
+    not, the option counts as ``otherwise`` for this party."""
+
+    options: list[str] = Field(min_length=1)
+    issue: str
+    in_: list[str] = Field(default_factory=list, alias="in")
+    at_least: str | None = None
+    otherwise: Literal["red line crossed", "unmet"] = "red line crossed"
+    text: str = ""
+
+    @model_validator(mode="after")
+    def _one_test(self) -> "Condition":
+        if bool(self.in_) == (self.at_least is not None):
+            raise ValueError("a condition needs exactly one of 'in' (options) or 'at_least' (an option)")
+        return self
+
+    def allowed(self, issue: "Issue") -> list[str]:
+        """The options of ``issue`` that satisfy the condition."""
+        if self.at_least is not None:
+            ids = issue.option_ids
+            return ids[ids.index(self.at_least):]
+        return list(self.in_)
+
+
 class Position(Model):
     """A party's stance on one issue from a given date on (curated, or suggested from statements).
 
     ``preferred`` is the option the party asks for; ``acceptable`` are options it has said it
-    could live with; ``red_lines`` are options it has declared non-negotiable.
+    could live with; ``red_lines`` are options it has declared non-negotiable. ``minimum``, on an
+    ordered scale, says the lowest level the party accepts: every option below it is a red line.
+    ``bounds`` limit the numbers a term carries; ``conditions`` tie the stance to other questions.
     """
 
     party: str
@@ -192,6 +250,9 @@ class Position(Model):
     evidence: list[Evidence] = Field(min_length=1)
     note: str = ""
     origin: Literal["curated", "suggested"] = "curated"
+    minimum: str | None = None
+    bounds: list[Bound] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Position":

@@ -311,6 +311,32 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
         for key in ("acceptable", "red_lines"):
             for j, opt in enumerate(getattr(pos, key)):
                 _check_option(profile, pos.issue, opt, positions_file, _line(raw, key, j), errors)
+        issue = profile.issues[pos.issue]
+        if pos.minimum is not None:
+            _check_option(profile, pos.issue, pos.minimum, positions_file, _line(raw, "minimum"), errors)
+            if pos.minimum in issue.option_ids:
+                below = issue.option_ids[:issue.option_ids.index(pos.minimum)]
+                if pos.preferred in below:
+                    errors.append(DataError(f"preferred option {pos.preferred!r} is below the minimum "
+                                            f"{pos.minimum!r}", file=positions_file, line=_line(raw, "minimum"),
+                                            fix="lower the minimum or change the preferred option"))
+                pos.red_lines = [o for o in issue.option_ids if o in below or o in pos.red_lines]
+                pos.acceptable = [o for o in issue.option_ids
+                                  if o not in below and o != pos.preferred and o not in pos.red_lines]
+        known_params = {p.id for p in issue.parameters}
+        for j, bound in enumerate(pos.bounds):
+            if bound.parameter not in known_params:
+                errors.append(DataError(f"issue {pos.issue} has no parameter {bound.parameter!r}",
+                                        file=positions_file, line=_line(raw, "bounds", j),
+                                        fix=f"use one of {sorted(known_params)}" if known_params
+                                        else "declare the parameter on the issue in issues.yaml"))
+        for j, cond in enumerate(pos.conditions):
+            where = _line(raw, "conditions", j)
+            for opt in cond.options:
+                _check_option(profile, pos.issue, opt, positions_file, where, errors)
+            if _check_issue(profile, cond.issue, positions_file, where, errors):
+                for opt in cond.in_ + ([cond.at_least] if cond.at_least else []):
+                    _check_option(profile, cond.issue, opt, positions_file, where, errors)
         k = (pos.party, pos.issue, pos.since)
         if k in seen:
             errors.append(DataError(f"two positions of {pos.party} on {pos.issue} since {pos.since}",

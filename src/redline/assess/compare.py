@@ -7,7 +7,7 @@ import difflib
 import re
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from redline.assess.engine import Assessment, assess
@@ -15,7 +15,7 @@ from redline.assess.rules import DEFAULT_RULES, Rules
 from redline.model import Plan, Provision
 from redline.profile import Profile
 
-Change = Literal["added", "removed", "changed", "same"]
+Change = Literal["added", "removed", "deferred", "changed", "same"]
 UNMAPPED_MATCH = 70  # rapidfuzz token_set_ratio above which two unmapped points are "the same point"
 
 
@@ -34,6 +34,10 @@ class IssueChange(BaseModel):
     after_option: str | None = None
     before_text: str | None = None
     after_text: str | None = None
+    before_parameters: dict[str, float] = {}
+    after_parameters: dict[str, float] = {}
+    effects: list[str] = Field(default_factory=list,
+                               description="how the change moves each party's status on the issue")
     redline: list[Segment] = []
 
 
@@ -95,8 +99,12 @@ def _pair_unmapped(before: list[Provision], after: list[Provision]) -> list[tupl
 
 
 def _change(issue: str | None, proposition: str, a: Provision | None, b: Provision | None) -> IssueChange:
-    if a is None:
-        kind: Change = "added"
+    """What happened to one issue between two drafts. A point bracketed for later talks in the
+    second draft is *deferred*, not removed: the issue is still on the table."""
+    if b is not None and b.deferred and (a is None or not a.deferred):
+        kind: Change = "deferred"
+    elif a is None:
+        kind = "added"
     elif b is None:
         kind = "removed"
     elif a.option == b.option and a.text.strip() == b.text.strip() and a.parameters == b.parameters:
@@ -110,7 +118,25 @@ def _change(issue: str | None, proposition: str, a: Provision | None, b: Provisi
         before_provision=a.number if a else None, after_provision=b.number if b else None,
         before_option=a.option if a else None, after_option=b.option if b else None,
         before_text=a.text if a else None, after_text=b.text if b else None,
+        before_parameters=dict(a.parameters) if a else {}, after_parameters=dict(b.parameters) if b else {},
         redline=word_redline(a.text if a else "", b.text if b else ""))
+
+
+def _effects(change: IssueChange, ra: Assessment, rb: Assessment) -> list[str]:
+    """"UKR: unmet → accepted (troop_ceiling: 600,000 is below …)" for each party whose status moves."""
+    out = []
+    after = {(p.party, o.issue): o for p in rb.parties for o in p.outcomes}
+    for p in ra.parties:
+        before = next((o for o in p.outcomes if o.issue == change.issue), None)
+        now = after.get((p.party, change.issue or ""))
+        if before is None and now is None:
+            continue
+        sb = before.status if before else "not addressed"
+        sa = now.status if now else "not addressed"
+        if sb != sa:
+            why = "; ".join((before.reasons if before else []) + (now.reasons if now else []))
+            out.append(f"{p.party}: {sb} → {sa}" + (f" ({why})" if why else ""))
+    return out
 
 
 def compare(profile: Profile, before: Plan | str, after: Plan | str, *, as_of: dt.date | None = None,
@@ -129,6 +155,9 @@ def compare(profile: Profile, before: Plan | str, after: Plan | str, *, as_of: d
         changes.append(_change(None, "(no profile issue)", pa, pb))
     ra = assess(profile, a, as_of=as_of, rules=rules)
     rb = assess(profile, b, as_of=as_of, rules=rules)
+    for ch in changes:
+        if ch.issue is not None and ch.change != "same":
+            ch.effects = _effects(ch, ra, rb)
     parties = []
     after_by_party = {p.party: p for p in rb.parties}
     for pa_ in ra.parties:

@@ -15,22 +15,38 @@ from redline.sources import CitedEvidence, cite
 
 SCHEMA_VERSION = "2"
 
-Status = Literal["met", "accepted", "unmet", "red line crossed", "indifferent"]
+Status = Literal["met", "accepted", "unmet", "red line crossed", "indifferent", "not settled"]
+Term = Literal["term", "conditional", "refusal", "deferred", "silent"]
+
+
+class ConditionCheck(BaseModel):
+    """One condition of a party's stance, checked against the plan."""
+
+    text: str
+    issue: str
+    required: list[str]
+    plan_option: str | None = Field(description="the plan's option on that issue (None: left open)")
+    held: bool | None = Field(description="None when the plan leaves the issue open")
 
 
 class IssueOutcome(BaseModel):
-    """What one provision means for one party on one issue."""
+    """What one provision (or, in a settlement, the plan's silence) means for one party on one issue."""
 
     issue: str
     proposition: str
     provision: str
+    term: Term = Field(description="term; conditional, refusal or deferred (not settled, never a met "
+                                   "demand); silent (a settlement leaves the status quo)")
     plan_option: str
+    parameters: dict[str, float] = Field(default_factory=dict)
     preferred: str
     acceptable: list[str]
     red_lines: list[str]
     salience: float
-    utility: float
+    utility: float | None
     status: Status
+    reasons: list[str] = Field(default_factory=list, description="why the status, in words")
+    conditions: list[ConditionCheck] = Field(default_factory=list)
     demand: bool
     position_since: dt.date
     newest_evidence: dt.date = Field(description="when the newest evidence shown was said")
@@ -72,6 +88,7 @@ class Assessment(BaseModel):
     plan_id: str
     plan_title: str
     plan_date: dt.date
+    scope: str = Field(description="ceasefire, framework, settlement or programme: what silence means")
     proposers: list[str]
     as_of: dt.date
     principals: list[str]
@@ -96,15 +113,79 @@ def utility(position: Position, option: str, rules: Rules) -> tuple[float, Statu
     return rules.utility_other, "unmet"
 
 
-def _outcome(profile: Profile, issue: Issue, prov: Provision, pos: Position, rules: Rules,
-             as_of: dt.date) -> IssueOutcome:
-    assert prov.option is not None
-    u, status = utility(pos, prov.option, rules)
+STATUS_UTILITY = {"red line crossed": "utility_red_line", "unmet": "utility_other"}
+TERM_WORDS = {"conditional": "only a conditional term", "refusal": "only a refusal by the proposer",
+              "deferred": "left for later talks (deferred)"}
+
+
+def plan_terms(profile: Profile, plan: Plan) -> dict[str, tuple[Provision | None, str, Term]]:
+    """What the plan does on each issue: (provision, option, kind of term). In a settlement an
+    issue the plan is silent on stays at its status quo (``silent``); elsewhere silence is open."""
+    out: dict[str, tuple[Provision | None, str, Term]] = {}
+    for issue_id, prov in plan.terms().items():
+        assert prov.option is not None
+        kind: Term = "deferred" if prov.deferred else prov.form
+        out[issue_id] = (prov, prov.option, kind)
+    if plan.scope == "settlement":
+        for issue in profile.issues.values():
+            if issue.id not in out and issue.status_quo is not None:
+                out[issue.id] = (None, issue.status_quo, "silent")
+    return out
+
+
+def _check_conditions(profile: Profile, pos: Position, option: str,
+                      terms: dict[str, tuple[Provision | None, str, Term]]) -> list[ConditionCheck]:
+    checks = []
+    for cond in pos.conditions:
+        if option not in cond.options:
+            continue
+        required = cond.allowed(profile.issues[cond.issue])
+        got = terms.get(cond.issue)
+        settled = got is not None and got[2] in ("term", "silent")
+        plan_option = got[1] if settled and got is not None else None
+        held = None if plan_option is None else plan_option in required
+        checks.append(ConditionCheck(text=cond.text or f"only if {cond.issue} is {' or '.join(required)}",
+                                     issue=cond.issue, required=required, plan_option=plan_option, held=held))
+    return checks
+
+
+def _outcome(profile: Profile, issue: Issue, prov: Provision | None, option: str, kind: Term,
+             pos: Position, rules: Rules, as_of: dt.date,
+             terms: dict[str, tuple[Provision | None, str, Term]]) -> IssueOutcome:
+    u, status = utility(pos, option, rules)
+    reasons: list[str] = []
+    params = dict(prov.parameters) if prov else {}
+    if kind == "silent":
+        reasons.append(f"the plan is a settlement and says nothing on this issue, so the status quo "
+                       f"({option}) stays")
+    checks = _check_conditions(profile, pos, option, terms)
+    for check in checks:
+        if check.held is False:
+            cond = next(c for c in pos.conditions if option in c.options and c.issue == check.issue)
+            status = cond.otherwise
+            u = getattr(rules, STATUS_UTILITY[status])
+            reasons.append(f"{option} is acceptable to {pos.party} {check.text}; the plan has "
+                           f"{check.issue} = {check.plan_option}")
+        elif check.held is None:
+            reasons.append(f"{check.text}: the plan leaves {check.issue} open")
+    for bound in pos.bounds:
+        if bound.parameter in params:
+            why = bound.violated_by(params[bound.parameter])
+            if why and status in ("met", "accepted"):
+                status = "red line crossed" if bound.red_line else "unmet"
+                u = getattr(rules, STATUS_UTILITY[status])
+                reasons.append(f"{bound.parameter}: {why} for {pos.party}")
+    if kind in TERM_WORDS:
+        reasons.append(f"the plan's point is {TERM_WORDS[kind]}"
+                       + (f" ({prov.condition})" if prov is not None and prov.condition else "")
+                       + f": it would be {status} if settled, but counts as no term")
+        status, u = "not settled", None
     newest = max(e.date for e in pos.evidence)
     return IssueOutcome(
-        issue=issue.id, proposition=issue.proposition, provision=prov.number, plan_option=prov.option,
+        issue=issue.id, proposition=issue.proposition, provision=prov.number if prov else "(silent)",
+        term=kind, plan_option=option, parameters=params,
         preferred=pos.preferred, acceptable=pos.acceptable, red_lines=pos.red_lines,
-        salience=pos.salience, utility=u, status=status,
+        salience=pos.salience, utility=u, status=status, reasons=reasons, conditions=checks,
         demand=pos.salience >= rules.demand_salience, position_since=pos.since, newest_evidence=newest,
         stale=(as_of - newest).days > rules.stale_after_days,
         evidence=[cite(profile.sources, e) for e in sorted(pos.evidence, key=lambda e: e.date, reverse=True)])
@@ -112,67 +193,93 @@ def _outcome(profile: Profile, issue: Issue, prov: Provision, pos: Position, rul
 
 def assess_party(profile: Profile, plan: Plan, party: str, positions: dict[tuple[str, str], Position],
                  rules: Rules, as_of: dt.date | None = None) -> PartyAssessment:
-    terms = plan.terms()
+    terms = plan_terms(profile, plan)
     as_of = as_of or plan.date
-    outcomes = [_outcome(profile, profile.issues[i], prov, positions[(party, i)], rules, as_of)
-                for i, prov in terms.items() if (party, i) in positions]
-    weight = sum(o.salience for o in outcomes)
-    satisfaction = (sum(o.salience * o.utility for o in outcomes) / weight) if weight > 0 else None
-    demands = [o for o in outcomes if o.demand]
+    outcomes = [_outcome(profile, profile.issues[i], prov, option, kind, positions[(party, i)], rules, as_of,
+                         terms)
+                for i, (prov, option, kind) in terms.items() if (party, i) in positions]
+    scored = [o for o in outcomes if o.utility is not None]
+    weight = sum(o.salience for o in scored)
+    satisfaction = (sum(o.salience * (o.utility or 0.0) for o in scored) / weight) if weight > 0 else None
+    demands = [o for o in scored if o.demand]
+    settled = {o.issue for o in scored}
     unaddressed = [
         Unaddressed(issue=i, proposition=profile.issues[i].proposition, preferred=pos.preferred,
                     salience=pos.salience, red_lines=pos.red_lines)
         for (p, i), pos in sorted(positions.items(), key=lambda kv: -kv[1].salience)
-        if p == party and i not in terms and pos.salience >= rules.demand_salience]
+        if p == party and i not in settled and pos.salience >= rules.demand_salience]
     return PartyAssessment(
         party=party, name=profile.parties[party].name, principal=party in profile.meta.principals,
         satisfaction=None if satisfaction is None else round(satisfaction, 4),
         demands_addressed=len(demands),
         demands_met=sum(1 for o in demands if o.status in ("met", "accepted")),
-        red_lines_crossed=[o for o in outcomes if o.status == "red line crossed"],
+        red_lines_crossed=[o for o in scored if o.status == "red line crossed"],
         outcomes=outcomes, unaddressed=unaddressed)
 
 
-def verdict(parties: list[PartyAssessment], principals: list[str], rules: Rules) -> Verdict:
-    """The first rule that fires, in the documented order; the same rules for every party."""
+def verdict(parties: list[PartyAssessment], principals: list[str], rules: Rules,
+            scope: str = "framework") -> Verdict:
+    """The first rule that fires, in the documented order (docs/assess.md), the same for every
+    party; ``rule`` says in plain words which rule fired and with which numbers."""
     by_id = {p.party: p for p in parties}
     ps = [by_id[p] for p in principals if p in by_id]
     crossed = {p.party: len(p.red_lines_crossed) for p in ps}
     sats = {p.party: p.satisfaction for p in ps}
-    reasons = [f"{p.party}: satisfaction {_fmt(p.satisfaction)}, demands met {p.demands_met}/"
-               f"{p.demands_addressed}, red lines crossed {crossed[p.party]}" for p in ps]
+    reasons = [f"{p.name}: satisfaction {_fmt(p.satisfaction)}, {p.demands_met} of {p.demands_addressed} "
+               f"demands met, {crossed[p.party]} red line(s) crossed" for p in ps]
+    addressed = sum(p.demands_addressed for p in ps)
     demands_total = sum(p.demands_addressed + len(p.unaddressed) for p in ps)
-    coverage = (sum(p.demands_addressed for p in ps) / demands_total) if demands_total else 0.0
-    reasons.append(f"coverage of principals' demands: {coverage:.2f} (threshold {rules.coverage_min})")
-    flags = [f"incomplete: addresses {coverage:.0%} of the principals' demands"] \
-        if coverage < rules.coverage_min else []
+    coverage = (addressed / demands_total) if demands_total else 0.0
+    reasons.append(f"the plan settles {addressed} of the principals' {demands_total} demands "
+                   f"({coverage:.0%}; a verdict needs {rules.coverage_min:.0%})")
+    known = {k: v for k, v in sats.items() if v is not None}
+    gap = (max(known.values()) - min(known.values())) if len(known) >= 2 else None
+    if gap is not None:
+        reasons.append(f"satisfaction gap between the principals {gap:.2f} "
+                       f"(one-sided from {rules.one_sided_gap:.2f})")
+    names = {p.party: p.name for p in ps}
+    red_flags = [f"crosses {crossed[p.party]} red line(s) of {p.name}" for p in ps if crossed[p.party]]
 
+    if scope == "programme":
+        return Verdict(label="programme, not an offer", rule=(
+            "the plan is one party's own programme, not an offer to the other side; its scores show how "
+            "far apart the sides are, not whether a deal is near"), reasons=reasons, flags=red_flags)
+    if coverage < rules.coverage_min:
+        return Verdict(label="incomplete", rule=(
+            f"the plan settles {coverage:.0%} of the principals' demands, below the {rules.coverage_min:.0%} "
+            "a verdict needs"), reasons=reasons, flags=red_flags)
     if ps and all(crossed[p.party] > 0 for p in ps):
-        return Verdict(label="non-starter for all", rule=VERDICTS["non-starter for all"], reasons=reasons,
-                       flags=flags)
+        return Verdict(label="non-starter for all", rule=(
+            "the plan crosses red lines of every principal: " +
+            "; ".join(f"{crossed[p.party]} of {p.name}'s" for p in ps)), reasons=reasons)
     for loser in ps:
         others = [p for p in ps if p.party != loser.party]
         low = loser.satisfaction is not None and loser.satisfaction < rules.capitulation_max
         if crossed[loser.party] > 0 and low and others and all(
                 crossed[o.party] == 0 and o.demands_addressed > 0 and o.demands_met == o.demands_addressed
                 for o in others):
-            return Verdict(label=f"capitulation by {loser.party}", party=loser.party,
-                           rule=VERDICTS["capitulation"], reasons=reasons, flags=flags)
-    known = {k: v for k, v in sats.items() if v is not None}
-    if len(known) >= 2:
+            winners = "; ".join(f"{o.name} gets all {o.demands_addressed} of its demands the plan settles "
+                                f"and loses no red line" for o in others)
+            return Verdict(label=f"capitulation by {loser.party}", party=loser.party, rule=(
+                f"the plan crosses {crossed[loser.party]} of {loser.name}'s red lines and leaves it a "
+                f"satisfaction of {_fmt(loser.satisfaction)} (below {rules.capitulation_max:.2f}), while "
+                f"{winners}"), reasons=reasons)
+    if gap is not None and gap >= rules.one_sided_gap:
         best = max(known, key=known.__getitem__)
         worst = min(known, key=known.__getitem__)
-        gap = known[best] - known[worst]
-        reasons.append(f"satisfaction gap {gap:.2f} (threshold {rules.one_sided_gap})")
-        if gap >= rules.one_sided_gap and coverage >= rules.coverage_min:
-            return Verdict(label=f"one-sided (favours {best})", party=best, rule=VERDICTS["one-sided"],
-                           reasons=reasons)
-    if coverage < rules.coverage_min:
-        return Verdict(label="incomplete", rule=VERDICTS["incomplete"], reasons=reasons)
+        return Verdict(label=f"one-sided (favours {best})", party=best, rule=(
+            f"no side capitulates, but {names[best]}'s satisfaction ({known[best]:.2f}) exceeds "
+            f"{names[worst]}'s ({known[worst]:.2f}) by {gap:.2f}, at least {rules.one_sided_gap:.2f}"),
+            reasons=reasons, flags=red_flags)
     if all(c == 0 for c in crossed.values()) and len(known) == len(ps) and all(
             v >= rules.balanced_min for v in known.values()):
-        return Verdict(label="balanced compromise", rule=VERDICTS["balanced compromise"], reasons=reasons)
-    return Verdict(label="contested", rule=VERDICTS["contested"], reasons=reasons)
+        return Verdict(label="balanced compromise", rule=(
+            f"the plan crosses no principal's red line and gives each at least {rules.balanced_min:.2f} "
+            "satisfaction, with a gap below " + f"{rules.one_sided_gap:.2f}"), reasons=reasons)
+    return Verdict(label="contested", rule=(
+        "the plan " + ("; ".join(red_flags) if red_flags else "crosses no red line") +
+        " without giving the other side all its settled demands, and no rule above fires"),
+        reasons=reasons, flags=red_flags)
 
 
 def _fmt(x: float | None) -> str:
@@ -194,10 +301,10 @@ def assess(profile: Profile, plan: Plan | str, *, as_of: dt.date | None = None,
                                key=lambda p: (p not in profile.meta.principals, p))
     results = [assess_party(profile, plan, p, positions, rules, as_of) for p in chosen]
     return Assessment(
-        profile=profile.id, plan_id=plan.id, plan_title=plan.title, plan_date=plan.date,
+        profile=profile.id, plan_id=plan.id, plan_title=plan.title, plan_date=plan.date, scope=plan.scope,
         proposers=plan.proposers, as_of=as_of, principals=profile.meta.principals,
-        issues_addressed=list(plan.terms()),
+        issues_addressed=[i for i, (_p, _o, kind) in plan_terms(profile, plan).items() if kind == "term"],
         provisions_unmapped=[p for p in plan.provisions if not p.issue],
-        parties=results, verdict=verdict(results, profile.meta.principals, rules),
+        parties=results, verdict=verdict(results, profile.meta.principals, rules, plan.scope),
         durability=checklist(plan), rules=rules,
         evidence_notes=[n for n in notes if n.split(" on ")[0] in chosen])

@@ -15,7 +15,7 @@ from redline.assess.rules import DEFAULT_RULES
 from redline.profile import Profile
 
 STATUS_STYLE = {"met": "green", "accepted": "cyan", "unmet": "yellow", "red line crossed": "bold red",
-                "indifferent": "dim"}
+                "indifferent": "dim", "not settled": "dim"}
 
 
 def _sat(x: float | None) -> str:
@@ -76,7 +76,7 @@ def positions_table(profile: Profile, as_of: dt.date | None, parties: list[str] 
 
 
 def assessment_view(a: Assessment) -> Group:
-    head = Text.assemble((a.plan_title, "bold"), f"\n{a.plan_id} · {a.plan_date} · proposed by "
+    head = Text.assemble((a.plan_title, "bold"), f"\n{a.plan_id} · {a.plan_date} · scope {a.scope} · proposed by "
                          f"{', '.join(a.proposers)} · positions as of {a.as_of}")
     flags = "".join(f"\nalso: {f}" for f in a.verdict.flags)
     verdict = Panel(Text(a.verdict.label, style="bold") + Text(flags, style="yellow") +
@@ -97,7 +97,8 @@ def assessment_view(a: Assessment) -> Group:
     for p in a.parties:
         for o in p.red_lines_crossed:
             ev = o.evidence[0]
-            crossed.add_row(Text(p.party), Text(f"{o.issue} = {o.plan_option}"), Text(o.provision),
+            crossed.add_row(Text(p.party), Text(f"{o.issue} = {o.plan_option}" +
+                                                ("".join(f"\n{r}" for r in o.reasons))), Text(o.provision),
                             Text(f"“{ev.quote}” — {ev.speaker}, said {ev.date}, {ev.outlet} "
                                  f"[{ev.tier_label}]{' (stale)' if o.stale else ''}\n{ev.link}"))
     dur = Table(title="Durability checklist")
@@ -112,6 +113,11 @@ def assessment_view(a: Assessment) -> Group:
     if crossed.row_count:
         parts.append(crossed)
     parts.append(dur)
+    unsettled = [(p.party, o) for p in a.parties for o in p.outcomes
+                 if o.status == "not settled" or any(c.held is False for c in o.conditions)]
+    if unsettled:
+        parts.append(Text("Not settled or conditional:\n" + "\n".join(
+            f"  {party} {o.issue}: {'; '.join(o.reasons)}" for party, o in unsettled), style="dim"))
     if a.evidence_notes:
         parts.append(Text("Evidence left out:\n" + "\n".join(f"  {n}" for n in a.evidence_notes),
                           style="yellow"))
