@@ -338,11 +338,24 @@ class HistoricalCase(Model):
     sources: list[Source] = Field(min_length=1)
 
 
+class Bargaining(Model):
+    """Who counts when `redline bargain` weighs packages (shown in its output).
+
+    ``principals`` (the default): only the principal parties bargain; ``blocs``: every party with
+    positions, each bloc of ``blocs`` one voice (its members' salience-weighted mean; any member's
+    red line binds it), so six parties quoting one joint statement count once; ``all``: every
+    party with positions, one voice each."""
+
+    weighting: Literal["principals", "blocs", "all"] = "principals"
+    blocs: dict[str, list[str]] = Field(default_factory=dict)
+
+
 class ProfileMeta(Model):
     id: str = Field(pattern=ID_PATTERN)
     title: str
     principals: list[str] = Field(min_length=2)
     description: str = ""
+    bargaining: Bargaining = Field(default_factory=Bargaining)
 
 
 class Document(Model):

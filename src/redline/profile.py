@@ -72,6 +72,7 @@ class Profile:
     cases: dict[str, HistoricalCase] = field(default_factory=dict)
     plan_files: dict[str, Path] = field(default_factory=dict)
     sources: Sources = field(default_factory=Sources.empty)
+    questions: list = field(default_factory=list)  # redline.bargain.questions.Question
     # Where each position was read from (file, line), for the quality checks of `validate`.
     position_lines: dict[int, tuple[Path, int | None]] = field(default_factory=dict)
     # Files that failed to load: references into them are not checked, to avoid a cascade of errors.
@@ -363,6 +364,12 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
         profile.sources = load_sources(root / SOURCES_FILE)
     except DataError as exc:
         errors.append(exc)
+    if "issues" not in profile.broken:
+        from redline.bargain.questions import load_questions
+        try:
+            profile.questions = load_questions(root, profile.issues)
+        except DataError as exc:
+            errors.append(exc)
 
     cases_file = root / "cases.yaml"
     if cases_file.is_file():

@@ -45,7 +45,7 @@ def test_validate_command_passes_on_bundled_profile():
     r = subprocess.run([sys.executable, "-m", "redline", "validate", "russia-ukraine"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("ok: russia-ukraine: 18 issues")
+    assert r.stdout.startswith("ok: russia-ukraine: 19 issues")
 
 
 def test_putin_terms_are_capitulation_by_ukraine(profile):

@@ -98,7 +98,7 @@ def _pct(v: float | None) -> str:
 
 def _render_bargain(report: "BargainReport", console: "Console") -> None:
     t = report.table
-    console.print(f"[bold]Bargaining[/bold] among {', '.join(t.parties)} on {len(t.issues)} issues "
+    console.print(f"[bold]Bargaining[/bold] among {', '.join(t.parties)} on {len(t.issues)} questions "
                   f"(profile {report.profile}, positions as of {report.as_of}).")
     console.print("Satisfaction is each party's salience-weighted utility, 0–100; no deal: "
                   + ", ".join(f"{p} {_pct(v)}" for p, v in zip(t.parties, t.disagreement)) + ".")
@@ -194,6 +194,26 @@ def _render_solutions(report: "BargainReport", names: list[str], console: "Conso
     for n, s in found.items():
         if not s.proven:
             console.print(f"[yellow]{SOLUTION_NAMES[n]}: stopped by --time-limit; {_gap(n, s)}[/yellow]")
+    _render_explanations(report, found, console)
+
+
+def _render_explanations(report: "BargainReport", found: dict, console: "Console") -> None:
+    """What each package gives each party, and what no deal means on each question."""
+    from rich.markup import escape
+
+    from redline.bargain.report import SOLUTION_NAMES
+
+    for n, s in found.items():
+        console.print(f"[bold]{SOLUTION_NAMES[n]}, party by party:[/bold]")
+        for sentence in report.explain(s).values():
+            console.print("  " + escape(sentence))
+    console.print("[bold]No deal means:[/bold]")
+    for issue, meaning in report.no_deal_means().items():
+        console.print(f"  {escape(issue)}: {escape(meaning)}")
+    for c in report.table.compounds:
+        console.print(f"[dim]{escape(c.id)} ({escape(c.label)}): " + "; ".join(
+            escape(f"{name} = " + ", ".join(f"{k}={v}" for k, v in terms.items()))
+            for name, terms in zip(c.names, c.terms)) + "[/dim]")
 
 
 def _gap(name: str, s: Any) -> str:

@@ -981,9 +981,20 @@ def uniform_gain(table: UtilityTable, reference: np.ndarray,
 
 
 def plan_terms(table: UtilityTable, plan: Plan) -> dict[str, str]:
-    """The plan's option on each issue of the table that can take it (not on issues left open)."""
-    return {issue: prov.option for issue, prov in plan.terms().items()
-            if issue in table.issues and prov.option in table.options[table.issues.index(issue)]}
+    """The plan's option on each issue of the table that can take it (not on issues left open,
+    nor on a question whose terms the plan leaves partly open or takes in a combination that
+    cannot hold). Only settled points count: deferred, conditional and refused ones do not."""
+    from redline.bargain.questions import plan_option
+
+    settled = {issue: prov.option for issue, prov in plan.terms().items()
+               if prov.option is not None and prov.form == "term" and not prov.deferred}
+    out = {issue: option for issue, option in settled.items()
+           if issue in table.issues and option in table.options[table.issues.index(issue)]}
+    for c in table.compounds:
+        option = plan_option(c, settled)
+        if option is not None and c.id in table.issues and option in table.options[table.issues.index(c.id)]:
+            out[c.id] = option
+    return out
 
 
 def plan_fit(table: UtilityTable, plan: Plan, zone: UtilityTable | None = None,

@@ -35,6 +35,7 @@ class BargainReport:
     closest: Solution | None = None
     notes: list[str] = field(default_factory=list)
     zone_table: UtilityTable | None = None
+    status_quo: dict[str, str] = field(default_factory=dict)
 
     @property
     def zone_size(self) -> int:
@@ -56,6 +57,46 @@ class BargainReport:
                 who = [self.table.parties[p] for p in range(len(self.table.parties)) if self.table.red[i][p, k]]
                 if who:
                     out.setdefault(issue, {})[option] = who
+        return out
+
+    @property
+    def who_counts(self) -> str:
+        return next((n.split(": ", 1)[1] for n in self.table.notes if n.startswith("who counts: ")),
+                    "the parties chosen: " + ", ".join(self.table.parties))
+
+    def no_deal_means(self) -> dict[str, str]:
+        """What "no deal" means on each question: the compound's own words, or the status quo."""
+        out: dict[str, str] = {}
+        for c in self.table.compounds:
+            out[c.id] = "; ".join(c.no_deal) or "each of " + ", ".join(c.members) + " stays at its status quo"
+        for issue in self.table.issues:
+            if issue not in out:
+                sq = self.status_quo.get(issue)
+                out[issue] = (f"the status quo stays: {sq}" if sq else
+                              "no status quo is named: each party counts its worst acceptable option")
+        return out
+
+    def explain(self, sol: Solution) -> dict[str, str]:
+        """One sentence per party: what the package gives it and what it gives up, against no deal."""
+        if not sol.found or sol.package is None:
+            return {}
+        t = self.table
+        out = {}
+        for p, party in enumerate(t.parties):
+            gains, losses = [], []
+            for i, issue in enumerate(t.issues):
+                if t.salience[p, i] <= 0:
+                    continue
+                option = sol.package[issue]
+                if option not in t.options[i]:
+                    continue
+                u = t.utility[i][p, t.options[i].index(option)]
+                if u > t.no_deal[p, i] + 1e-9:
+                    gains.append(f"{issue} = {option}")
+                elif u < t.no_deal[p, i] - 1e-9:
+                    losses.append(f"{issue} = {option}")
+            out[party] = (f"{party} gains " + ("; ".join(gains) or "nothing over no deal") +
+                          " — and gives up " + ("; ".join(losses) or "nothing") + ".")
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,7 +122,10 @@ class BargainReport:
                 "left_open": list(self.left_open),
                 "size_without_open": self.partial_zone_size,
             },
-            "solutions": {name: [solution_dict(s) for s in sols] for name, sols in self.solutions.items()},
+            "who_counts": self.who_counts,
+            "no_deal_means": self.no_deal_means(),
+            "solutions": {name: [dict(solution_dict(s), explanation=self.explain(s)) for s in sols]
+                          for name, sols in self.solutions.items()},
             "frontier": None if self.frontier is None else {
                 "points": len(self.frontier.points), "complete": self.frontier.complete,
                 "limit": self.frontier.limit,
@@ -157,4 +201,5 @@ def bargain(profile: Profile, as_of: dt.date | None = None, parties: list[str] |
         closest_sol = closest_package(target, plan_terms(target, plan), name=f"closest to {plan.id}",
                                       time_limit=time_limit)
     return BargainReport(profile.id, as_of, table, conflicts, left_open, sols, fits, frontier,
-                         closest_sol, notes, zone)
+                         closest_sol, notes, zone,
+                         status_quo={i.id: i.status_quo for i in profile.issues.values() if i.status_quo})

@@ -27,6 +27,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from redline.bargain.questions import Link, merge
 from redline.errors import DataError, NotFound, did_you_mean
 from redline.model import Issue
 from redline.profile import Profile
@@ -100,6 +101,7 @@ class UtilityTable:
     disagreement_values: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     open_issues: list[str] = field(default_factory=list)
+    compounds: list = field(default_factory=list)  # redline.bargain.questions.Compound
 
     def __post_init__(self) -> None:
         self.salience = np.asarray(self.salience, dtype=float)
@@ -177,7 +179,7 @@ class UtilityTable:
                             fixed={k: v for k, v in self.fixed.items() if k not in issues},
                             disagreement_values=dict(self.disagreement_values),
                             notes=list(self.notes),
-                            open_issues=list(self.open_issues))
+                            open_issues=list(self.open_issues), compounds=list(self.compounds))
 
 
 def load_utility_overrides(path: Path, profile: Profile) -> list[UtilityOverride]:
@@ -276,6 +278,11 @@ def utilities_from_positions(profile: Profile, as_of: dt.date | None = None,
                    if parties is None or o.party in parties}
     with_views = {p for p, _ in positions} | {p for p, _ in by_override}
     notes: list[str] = []
+    weighting = profile.meta.bargaining.weighting
+    if parties is None and weighting == "principals":
+        parties = [p for p in profile.meta.principals]
+        notes.append("who counts: the principal parties only (" + ", ".join(parties) +
+                     "); choose others with --parties, or set bargaining.weighting in profile.yaml")
     if parties is None:
         chosen = [p for p in profile.parties if p in with_views]
     else:
@@ -341,7 +348,7 @@ def utilities_from_positions(profile: Profile, as_of: dt.date | None = None,
     if open_issues:
         notes.append(f"no included party has a position on {len(open_issues)} issue(s), left open: "
                      + ", ".join(open_issues))
-    return UtilityTable(
+    table = UtilityTable(
         parties=[chosen[p] for p in keep],
         issues=[issues[i].id for i in used],
         options=[issues[i].option_ids for i in used],
@@ -354,3 +361,46 @@ def utilities_from_positions(profile: Profile, as_of: dt.date | None = None,
         notes=notes,
         open_issues=open_issues,
     )
+    links = [Link(party=pos.party, issue=pos.issue, options=tuple(c.options), other=c.issue,
+                  allowed=tuple(c.allowed(profile.issues[c.issue])), red_line=c.otherwise == "red line crossed")
+             for pos in positions.values() if pos.party in table.parties for c in pos.conditions]
+    merged, compounds = merge(table, profile.questions, links, rules.red_line, rules.other)
+    merged.compounds = compounds
+    if weighting == "blocs" and profile.meta.bargaining.blocs:
+        merged = merge_blocs(merged, profile.meta.bargaining.blocs)
+    return merged
+
+
+def merge_blocs(table: UtilityTable, blocs: dict[str, list[str]]) -> UtilityTable:
+    """One voice per bloc: on each issue the members' salience-weighted mean utility, their mean
+    salience, and every member's red lines (a bloc cannot accept what a member rules out)."""
+    rows: list[tuple[str, list[int]]] = []
+    placed: set[int] = set()
+    for bloc, members in blocs.items():
+        idx = [table.parties.index(m) for m in members if m in table.parties]
+        if idx:
+            rows.append((bloc if len(idx) > 1 else table.parties[idx[0]], idx))
+            placed |= set(idx)
+    rows += [(table.parties[p], [p]) for p in range(len(table.parties)) if p not in placed]
+    if all(len(idx) == 1 for _, idx in rows):
+        return table
+    sal = np.array([table.salience[idx].mean(axis=0) for _, idx in rows])
+    util, red = [], []
+    for i in range(len(table.issues)):
+        u = np.zeros((len(rows), len(table.options[i])))
+        r = np.zeros((len(rows), len(table.options[i])), dtype=bool)
+        for k, (_, idx) in enumerate(rows):
+            w = table.salience[idx, i]
+            u[k] = (w @ table.utility[i][idx]) / w.sum() if w.sum() > 0 else table.utility[i][idx].mean(axis=0)
+            r[k] = table.red[i][idx].any(axis=0)
+        util.append(u)
+        red.append(r)
+    nd = np.array([[(table.salience[idx, i] @ table.no_deal[idx, i]) / table.salience[idx, i].sum()
+                    if table.salience[idx, i].sum() > 0 else table.no_deal[idx, i].mean()
+                    for i in range(len(table.issues))] for _, idx in rows])
+    notes = list(table.notes) + [f"{name} speaks as one voice for {', '.join(table.parties[p] for p in idx)}"
+                                 for name, idx in rows if len(idx) > 1]
+    return UtilityTable(parties=[name for name, _ in rows], issues=list(table.issues),
+                        options=[list(o) for o in table.options], utility=util, salience=sal, red=red,
+                        no_deal=nd, fixed=dict(table.fixed), disagreement_values=dict(table.disagreement_values),
+                        notes=notes, open_issues=list(table.open_issues), compounds=list(table.compounds))

@@ -1,0 +1,116 @@
+"""Questions and conditions: tied issues are bargained over as one, and the exact solvers still
+agree with brute force over the original issues restricted to the combinations that can hold."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from redline.bargain.packages import NASH_MIN_GAIN, TOL, kalai_smorodinsky, maxmin, nash
+from redline.bargain.questions import Link, Question, merge
+from redline.bargain.utility import UtilityRules
+
+from .test_bargain_exact import tables
+
+RULES = UtilityRules()
+EXACT = settings(max_examples=40, deadline=None, derandomize=True,
+                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def _brute(table, forbid: list[dict[str, str]], links: list[Link]):
+    """Every package of the original table that no forbid rules out, scored with the links."""
+    idx = {i: k for k, i in enumerate(table.issues)}
+    sats = []
+    for choice in itertools.product(*(range(len(o)) for o in table.options)):
+        terms = {table.issues[k]: table.options[k][c] for k, c in enumerate(choice)}
+        if any(all(terms[i] == o for i, o in f.items()) for f in forbid):
+            continue
+        row, ok = [], True
+        for p, party in enumerate(table.parties):
+            total = 0.0
+            for k, c in enumerate(choice):
+                val, red = table.utility[k][p, c], table.red[k][p, c]
+                for lk in links:
+                    if (lk.party == party and lk.issue == table.issues[k] and terms[lk.issue] in lk.options
+                            and terms[lk.other] not in lk.allowed):
+                        val, red = RULES.red_line, True
+                total += table.salience[p, k] * val
+                ok = ok and not red
+            row.append(total / table.salience[p].sum())
+        if ok:
+            sats.append(row)
+    return np.array(sats).reshape(-1, len(table.parties))
+
+
+@st.composite
+def tied(draw):
+    table = draw(tables(max_issues=5, max_options=3, max_parties=3))
+    if len(table.issues) < 2:
+        return table, [], []
+    a, b = draw(st.permutations(table.issues).map(lambda xs: xs[:2]))
+    ka, kb = table.issues.index(a), table.issues.index(b)
+    forbid = [{a: draw(st.sampled_from(table.options[ka])), b: draw(st.sampled_from(table.options[kb]))}]
+    q = Question(id="q", issues=[a, b], forbid=forbid)
+    links = []
+    if len(table.issues) >= 3 and draw(st.booleans()):
+        c = next(i for i in table.issues if i not in (a, b))
+        kc = table.issues.index(c)
+        links.append(Link(party=table.parties[0], issue=c, options=(table.options[kc][-1],), other=a,
+                          allowed=tuple(table.options[ka][:1])))
+    return table, [q], links
+
+
+@EXACT
+@given(tied())
+def test_merged_questions_equal_brute_force_over_combinations_that_hold(data):
+    table, questions, links = data
+    merged, _ = merge(table, questions, links, RULES.red_line, RULES.other)
+    forbid = [f for q in questions for f in q.forbid]
+    sat = _brute(table, forbid, links)
+    d = table.disagreement
+    assert np.allclose(merged.disagreement, d)
+    m = maxmin(merged)
+    assert m.found == (len(sat) > 0)
+    if len(sat):
+        g = sat - d
+        assert abs(m.objective - g.min(axis=1).max()) < 1e-6
+        ok = (g >= NASH_MIN_GAIN).all(axis=1)
+        n = nash(merged)
+        assert n.found == bool(ok.any())
+        if ok.any():
+            assert abs(n.objective - np.log(g[ok]).sum(axis=1).max()) < 1e-6
+        ks = kalai_smorodinsky(merged)
+        ir = (sat >= d - 1e-9).all(axis=1)
+        assert ks.found == bool(ir.any())
+        # Every package the solvers return is a combination that can hold.
+        for sol in (m, n, ks):
+            if sol.found:
+                chosen = sol.package
+                for name in chosen.values():
+                    for f in forbid:
+                        assert not all(f"{i}={o}" in name for i, o in f.items())
+    assert TOL > 0
+
+
+def test_a_named_question_allows_only_its_combinations():
+    table = next(iter([_two_issue_table()]))
+    q = Question(id="line", issues=["x", "y"], options=[
+        {"id": "both_no", "terms": {"x": "no", "y": "no"}},
+        {"id": "x_only", "terms": {"x": "yes", "y": "no"}}])
+    merged, compounds = merge(table, [q], [], RULES.red_line, RULES.other)
+    assert merged.issues == ["line"] and merged.options == [["both_no", "x_only"]]
+    assert compounds[0].terms == [{"x": "no", "y": "no"}, {"x": "yes", "y": "no"}]
+    # Satisfaction of a combination is exactly the salience-weighted mean over its members.
+    s = merged.satisfaction(np.array([1]))
+    assert np.allclose(s, table.satisfaction(np.array([1, 0])))
+
+
+def _two_issue_table():
+    from redline.bargain.utility import UtilityTable
+    u = [np.array([[0.2, 1.0], [1.0, 0.2]]), np.array([[1.0, 0.6], [0.6, 1.0]])]
+    return UtilityTable(["A", "B"], ["x", "y"], [["no", "yes"], ["no", "yes"]], u,
+                        np.array([[1.0, 0.5], [0.5, 1.0]]), [np.zeros((2, 2), bool), np.zeros((2, 2), bool)],
+                        np.array([[0.2, 1.0], [1.0, 0.6]]))
