@@ -48,14 +48,19 @@ def test_validate_command_passes_on_bundled_profile():
     assert r.stdout.startswith("ok: russia-ukraine: 19 issues")
 
 
-def test_putin_terms_are_capitulation_by_ukraine(profile):
+def test_putin_terms_cross_ukraine_red_lines_and_meet_no_demand_by_a_conditional_term(profile):
     report = assess(profile, "russia-2024-06-terms")
     crossed = {o.issue for o in party(report, "UKR").red_lines_crossed}
     assert {"alliance.nato", "military.limits", "territory.withdraw_ukraine"} <= crossed
+    for p in report.parties:
+        for o in p.outcomes:
+            if o.term in ("conditional", "refusal", "deferred"):
+                assert o.status == "not settled" and o.utility is None, (p.party, o.issue)
     rus = party(report, "RUS")
-    assert rus.demands_addressed > 0 and rus.demands_met == rus.demands_addressed
-    assert rus.red_lines_crossed == []
-    assert report.verdict.label == "capitulation by UKR"
+    assert rus.satisfaction > party(report, "UKR").satisfaction + 0.4
+    # The documented order: red lines of both principals crossed -> non-starter; else capitulation.
+    expected = "non-starter for all" if rus.red_lines_crossed else "capitulation by UKR"
+    assert report.verdict.label == expected
     for o in party(report, "UKR").red_lines_crossed:
         assert o.evidence[0].url.startswith("http") and o.evidence[0].date <= report.as_of
 

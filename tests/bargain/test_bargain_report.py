@@ -99,21 +99,30 @@ def test_closest_to_a_plan(mini):
 def test_report_json_has_stable_keys(mini):
     keys = set(bargain(mini, EARLY).to_dict())
     assert keys == {"profile", "as_of", "parties", "issues", "open_issues", "imposed", "notes", "no_deal",
+                    "who_counts", "no_deal_means",
                     "zone", "solutions", "frontier", "plans", "closest"}
 
 
 def test_bundled_profile(profile):
     """On the real positions, whatever they say today: every conflict is made of declared red
     lines, every bundled plan is assessed, and no answer crosses a red line it could avoid."""
+    from redline.bargain.questions import compound_terms
+
     report = bargain(profile, frontier_limit=3, time_limit=30)
     positions = profile.positions_as_of(report.as_of, report.table.parties)
+
+    def declared(party: str, issue: str, option: str) -> bool:
+        """A red line on a question's combination is one on a member issue, or a condition."""
+        terms = compound_terms(report.table.compounds, issue, option)
+        return any(o in positions[(party, i)].red_lines or positions[(party, i)].conditions
+                   for i, o in terms.items() if (party, i) in positions)
     for conflict in report.conflicts:
         for r in conflict.red_lines:
-            assert r.option in positions[(r.party, r.issue)].red_lines
+            assert declared(r.party, r.issue, r.option)
     assert {f.plan for f in report.plans} == set(profile.plans)
     for fit in report.plans:
         for r in fit.crosses:
-            assert r.option in positions[(r.party, r.issue)].red_lines
+            assert declared(r.party, r.issue, r.option)
     # max-min always answers when some package is acceptable (Nash may not: a party may be unable to gain)
     assert report.solutions["maxmin"][0].found == (not report.conflicts or bool(report.left_open))
     for sols in report.solutions.values():

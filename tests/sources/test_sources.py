@@ -158,7 +158,7 @@ def test_as_of_never_shows_later_evidence_for_any_plan_or_date(bundled):
     dates = sorted({p.since for p in bundled.positions} | {pl.date for pl in bundled.plans.values()})
     checked = 0
     for plan in bundled.plans.values():
-        for d in dates[::3] + [plan.date]:
+        for d in dates + [plan.date]:
             report = assess(bundled, plan, as_of=d)
             for p in report.parties:
                 for o in p.outcomes:
