@@ -13,7 +13,11 @@ app = typer.Typer(no_args_is_help=True, add_completion=False,
 
 
 def main() -> None:
-    """Entry point: user and data errors exit 1 with one line each; anything else exits 2."""
+    """Entry point: user and data errors exit 1 with one line each; anything else exits 2.
+
+    Usage errors (an unknown option, a bad value) print Typer's usage message and exit 1, whether
+    they come from Click or from the copy of Click Typer bundles; database errors a user can fix
+    (a read-only file, a value the server rejects) exit 1 with the fix."""
     try:
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else 0)
@@ -21,19 +25,73 @@ def main() -> None:
         sys.exit(exc.exit_code)
     except RedlineError as exc:
         for line in str(exc).splitlines():
-            typer.echo(f"error: {line}", err=True)
+            typer.echo(f"error: {_safe(line)}", err=True)
         sys.exit(1)
     except (typer.BadParameter, typer.Abort) as exc:
-        typer.echo(f"error: {exc}", err=True)
+        if getattr(exc, "ctx", None) is not None and hasattr(exc, "show"):
+            exc.show()  # a bad option value from parsing: Typer's usage line and the option named
+        else:
+            typer.echo(f"error: {_safe(exc) or 'aborted'}", err=True)
         sys.exit(1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the last resort must name the failure, not hide it
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
+        if _is_click_exception(exc):
+            if type(exc).__name__ == "Abort" or not hasattr(exc, "show"):
+                typer.echo("error: aborted", err=True)
+            else:
+                exc.show()
             sys.exit(1)
-        typer.echo(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        known = user_error(exc)
+        if known is not None:
+            typer.echo(f"error: {_safe(known)}", err=True)
+            sys.exit(1)
+        typer.echo(f"internal error: {type(exc).__name__}: {_safe(exc)}", err=True)
         sys.exit(2)
+
+
+def _safe(text: object) -> str:
+    """One printable line: control characters and lone surrogates escaped (printing them raises)."""
+    from redline.inputs import display
+
+    return display(text, limit=2000)
+
+
+def _is_click_exception(exc: BaseException) -> bool:
+    """A ClickException (or Abort) from Click itself or from the copy Typer bundles."""
+    for cls in type(exc).__mro__:
+        if cls.__name__ in ("ClickException", "Abort") and cls.__module__.split(".")[0] in ("click", "typer"):
+            return True
+    return False
+
+
+def user_error(exc: BaseException) -> str | None:
+    """A one-line message with its fix for failures the user can act on (a read-only or locked
+    database, a value the database server rejects, a file that cannot be written), or None."""
+    module = type(exc).__module__
+    text = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+    low = text.lower()
+    if module.startswith(("sqlalchemy", "sqlite3", "psycopg")):
+        if "readonly" in low or "read-only" in low or "read only" in low:
+            return (f"the database is read-only ({text}) (fix: make the database file and its folder "
+                    "writable, or pass --db with a writable path)")
+        if "locked" in low:
+            return f"the database is locked by another process ({text}) (fix: retry when it finishes)"
+        if "unable to open database" in low:
+            return f"cannot open the database ({text}) (fix: check the --db path and its folder)"
+        if "nul" in low or "0x00" in low:
+            return f"the database rejected a value containing a NUL character ({text}) (fix: remove NULs from the input)"
+        if "could not connect" in low or "connection" in low and "refused" in low:
+            return f"cannot connect to the database ({text}) (fix: check the database URL and that the server runs)"
+        if "disk" in low and ("full" in low or "i/o" in low):
+            return f"the database cannot be written ({text}) (fix: free disk space)"
+        return None
+    if isinstance(exc, BrokenPipeError):
+        return "output closed early (broken pipe)"
+    if isinstance(exc, OSError) and exc.filename is not None and exc.errno is not None:
+        return f"{exc.filename}: {exc.strerror} (fix: check the path and its permissions)"
+    return None
 
 
 # --- shared options -----------------------------------------------------------------------
@@ -176,17 +234,30 @@ def _suggest_positions(prof, date, fmt, db) -> None:
 
 @app.command()
 def validate(profile_dir: str = typer.Argument(..., help="A profile folder or bundled profile name.")) -> None:
-    """Check a profile: YAML syntax, ids, options, dates, cross-references, and that every item of
-    evidence is citable, said by the date it is used from, and not a plan's own text."""
-    from redline.profile import ProfileErrors, evidence_problems, evidence_tiers, load_profile
+    """Check a profile: YAML syntax, ids, options, dates, cross-references, that every item of
+    evidence is citable, said by the date it is used from, and not a plan's own text, and every
+    other file a command reads (lexicon.yaml: types and regular expressions; non-regular files)."""
+    from redline.checks import file_kind_problems, lexicon_problems
+    from redline.profile import ProfileErrors, evidence_problems, evidence_tiers, load_profile, resolve_profile_dir
 
+    root = resolve_profile_dir(profile_dir)
+    problems = file_kind_problems(root)
     try:
         prof = load_profile(profile_dir)
-        problems = evidence_problems(prof)
+        problems += evidence_problems(prof)
     except ProfileErrors as exc:
-        prof, problems = None, exc.errors
+        prof = None
+        problems += exc.errors
+    problems += lexicon_problems(root, prof.issues if prof else None, prof)
+    seen: set[str] = set()
+    unique = []
     for p in problems:
-        typer.echo(f"error: {p.render()}", err=True)
+        if p.render() not in seen:
+            seen.add(p.render())
+            unique.append(p)
+    problems = unique
+    for p in problems:
+        typer.echo(f"error: {_safe(p.render())}", err=True)
     if prof is not None and not problems:
         typer.echo(f"ok: {prof.id}: {len(prof.issues)} issues, {len(prof.parties)} parties, "
                    f"{len(prof.positions)} positions, {len(prof.plans)} plans, {len(prof.cases)} cases")
@@ -224,7 +295,7 @@ def schema(kind: str = typer.Argument("assessment", help="assessment or comparis
 # Each stage package adds its commands through `register(app)`; heavy dependencies (spaCy,
 # SQLAlchemy, FastAPI) are imported inside the commands, so `redline assess` starts fast.
 
-_EXTRAS = {"redline.web.cli": ("web", ["serve"]), "redline.extract.cli": ("extract", ["extract", "eval", "parse-plan"])}
+_EXTRAS = {"redline.web.cli": ("web", ["serve"]), "redline.extract.cli": ("extract", ["extract", "eval", "parse-plan", "train"])}
 
 
 def _needs_extra(name: str, extra: str, missing: str) -> None:

@@ -13,11 +13,15 @@ def parse_date(value: str | None, what: str = "--as-of") -> dt.date | None:
         return None
     if value.lower() == "today":
         return dt.date.today()
+    from redline.inputs import check_date, display
+
     try:
-        return dt.date.fromisoformat(value)
+        parsed = dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise DataError(f"{what} {value!r} is not a date", fix="write it as YYYY-MM-DD") from None
+        raise DataError(f"{what} {display(value, 40)!r} is not a date", fix="write it as YYYY-MM-DD") from None
+    return check_date(parsed, what=what)
 
 
 def split_ids(value: str | None) -> list[str] | None:
+    """Comma-separated ids, stripped; None when the option was not given."""
     return [v.strip() for v in value.split(",") if v.strip()] if value else None

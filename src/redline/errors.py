@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 
@@ -10,6 +11,10 @@ class RedlineError(Exception):
 
 
 class DataError(RedlineError):
+    """Bad input: ``message`` says what, ``file``/``line`` (a line or record number) where, and
+    ``fix`` what to do. Rendered as one printable line (control characters and lone surrogates
+    from hostile input are escaped, so printing the error can never fail itself)."""
+
     def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None,
                  fix: str | None = None) -> None:
         self.message = message
@@ -23,7 +28,14 @@ class DataError(RedlineError):
         if self.file:
             where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
         fix = f" (fix: {self.fix})" if self.fix else ""
-        return f"{where}{self.message}{fix}"
+        return _printable(f"{where}{self.message}{fix}".replace("\n", " "))
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 class NotFound(RedlineError):

@@ -9,8 +9,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from redline.errors import DataError
-
-MAX_YAML_BYTES = 5 * 1024 * 1024
+from redline.inputs import MAX_YAML_BYTES, BoundedLoader, display, load_yaml_text, read_text_file
 
 
 class LDict(dict):
@@ -25,8 +24,8 @@ class LList(list):
     item_lines: list[int]
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+class _LineLoader(BoundedLoader):
+    """The bounded safe loader (``redline.inputs``) building line-aware mappings and lists."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LDict:
@@ -36,9 +35,15 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LDict:
     out.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise DataError("a list or mapping used as a key", file=loader.name,
+                            line=key_node.start_mark.line + 1,
+                            fix="keys must be plain values (check the aliases and '?' keys)") from None
         if key in out:
             raise DataError(
-                f"duplicate key {key!r} (first on line {out.key_lines[key]})",
+                f"duplicate key {display(key)!r} (first on line {out.key_lines[key]})",
                 file=loader.name, line=key_node.start_mark.line + 1,
                 fix="remove or rename one of the two keys")
         out[key] = loader.construct_object(value_node, deep=True)
@@ -58,47 +63,22 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_YAML_BYTES, kind: str = "text",
-              refetch: str | None = None) -> str:
-    """Read a UTF-8 text file, refusing missing, empty (when ``refetch`` says how to get it
-    again), binary, oversized and mis-encoded files by name, line and fix."""
+              refetch: str | None = None, encoding: str = "utf-8") -> str:
+    """Read a text file through the input boundary (``redline.inputs.read_text_file``): missing,
+    empty (when ``refetch`` says how to get it again), non-regular (directory, FIFO, device),
+    binary, oversized and mis-encoded files are refused by name, line and fix."""
     path = Path(path)
-    if not path.exists():
-        raise DataError("file not found", file=path, fix=refetch or "check the path")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise DataError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", file=path,
-                        fix="split it into smaller files")
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read the file: {exc.strerror or exc}", file=path,
-                        fix="check the path and its permissions") from None
-    if refetch and not raw.strip():
-        raise DataError("the file is empty", file=path, fix=refetch)
-    if b"\x00" in raw[:65536]:
-        raise DataError(f"binary file, not {kind}", file=path, fix=refetch or "give a UTF-8 text file")
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DataError(f"not valid UTF-8 (byte {exc.start})", file=path, line=line,
-                        fix=refetch or "re-save the file as UTF-8") from None
+    if not path.exists() and not path.is_symlink():
+        raise DataError("file not found", file=display(path), fix=refetch or "check the path")
+    return read_text_file(path, max_bytes=max_bytes, encoding=encoding, kind=kind,
+                          empty_fix=refetch)
 
 
 def load_yaml(path: Path) -> Any:
-    text = read_text(path)
-    loader = _LineLoader(text)
-    loader.name = str(path)
-    try:
-        return loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or str(exc)
-        raise DataError(f"malformed YAML: {problem}", file=path, line=line,
-                        fix="check indentation, colons and quotes on that line") from None
-    finally:
-        loader.dispose()
+    """One YAML file, read and parsed under the documented limits (depth, aliases, dates,
+    integers, strings); every problem is a DataError with the file and line."""
+    text = read_text(path, kind="YAML text")
+    return load_yaml_text(text, file=path, loader=_LineLoader)
 
 
 def line_of(data: Any, loc: Iterable[Any]) -> int | None:

@@ -48,14 +48,15 @@ def test_extract_plain_text_file(app, tmp_path):
     assert rec["id"] == "note" and rec["statements"][0]["party"] == "USA"
 
 
-def test_extract_bad_line_is_a_data_error(app, tmp_path):
-    from redline.errors import DataError
-
+def test_extract_bad_line_is_skipped_with_file_and_line(app, tmp_path):
+    """A bad record is skipped with one line naming file and line; the good ones are still
+    extracted, and the exit status (1) says something was skipped (docs/hostile-input.md)."""
     src = tmp_path / "bad.jsonl"
-    src.write_text('{"id": "x"}\n')
-    res = CliRunner().invoke(app, ["extract", str(src)])
-    assert res.exit_code != 0
-    assert isinstance(res.exception, DataError) and res.exception.line == 1
+    src.write_text('{"id": "x"}\n{"id": "y", "text": "Northland demands access to the river."}\n')
+    res = CliRunner().invoke(app, ["extract", str(src), "--format", "jsonl"])
+    assert res.exit_code == 1
+    assert f"{src}:1" in res.stderr and "skipped" in res.stderr
+    assert "Traceback" not in res.stderr
 
 
 def test_eval_ends_with_summary(app, shared_dir, tmp_path):

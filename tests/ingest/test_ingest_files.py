@@ -44,7 +44,7 @@ def test_bad_inputs_are_skipped_with_reasons_and_the_rest_stored(store, batch):
     assert reasons["blob.bin"].startswith("binary file")
     assert reasons["empty.txt"] == "empty file"
     assert reasons["blank.md"].startswith("empty file")
-    assert "not valid utf-8" in reasons["latin1.txt"] and "--encoding" in reasons["latin1.txt"]
+    assert "not valid UTF-8 (byte 1, line 1)" in reasons["latin1.txt"] and "--encoding" in reasons["latin1.txt"]
     assert reasons["huge.txt"].startswith("file is 48.4 MB, over the 10 MB limit")
     assert reasons["missing.txt"] == "no such file or folder"
     assert "line 2 is not JSON" in reasons["feed.jsonl:2"] and "line 3 is not JSON" in reasons["feed.jsonl:3"]
@@ -137,11 +137,12 @@ def test_ingest_command_prints_a_summary(tmp_path, batch):
     register(app)
     db = str(tmp_path / "cli.db")
     r = CliRunner().invoke(app, ["ingest", str(batch), "--db", db])
-    assert r.exit_code == 0, r.output
+    assert r.exit_code == 1, r.output  # 1: some inputs were skipped, the rest stored
     assert r.output.startswith("5 stored, 0 already seen, 10 skipped")
     assert "skipped" in r.output and "huge.txt" in r.output
     again = CliRunner().invoke(app, ["ingest", str(batch / "feed.jsonl"), "--db", db, "--format", "json"])
     data = json.loads(again.stdout)
+    assert again.exit_code == 1  # lines 2, 3, 5, 6 of the feed are skipped
     assert data["stored"] == [] and {d["existing_id"] for d in data["duplicates"]} == {"feed-1", "feed-3"}
     big = CliRunner().invoke(app, ["ingest", str(batch / "huge.txt"), "--db", db, "--max-mb", "20"])
     assert big.output.startswith("0 stored, 0 already seen, 1 skipped") and "over the 20 MB limit" in big.output

@@ -4,68 +4,133 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from pydantic import ValidationError
 
 from redline.errors import DataError
+from redline.inputs import (MAX_DOCUMENT_BYTES, bounded_id, display, load_json, not_regular, parse_iso_date,
+                            read_text_file)
 from redline.model import Document, Statement
+
+MAX_JSONL_BYTES = 200 * 1024 * 1024  # a JSON Lines feed or gold file read by extract / eval
 
 RECORD_FIELDS = ("party", "issue", "polarity", "act", "red_line", "speaker", "quote", "confidence")
 
 
 def _date(value: Any, file: Path, line: int) -> dt.date | None:
+    """YYYY-MM-DD (or YYYY-MM, YYYY: the first day), a real date within the sane year range."""
     if value in (None, ""):
         return None
-    text = str(value)
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    for fmt, n in (("%Y-%m", 7), ("%Y", 4)):
-        try:
-            return dt.datetime.strptime(text[:n], fmt).date()
-        except ValueError:
-            continue
-    raise DataError(f"unreadable date {text!r}", file=file, line=line, fix="write dates as YYYY-MM-DD")
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise DataError(f"'date' must be a string, not {type(value).__name__}", file=file, line=line,
+                        fix="write dates as YYYY-MM-DD")
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}", text):
+        text += "-01-01"
+    elif re.fullmatch(r"\d{4}-\d{2}", text):
+        text += "-01"
+    return parse_iso_date(text, file=file, line=line)
 
 
-def read_documents(path: str | Path) -> Iterator[Document]:
+def read_documents(path: str | Path, *, encoding: str = "utf-8",
+                   on_skip: Callable[[DataError], None] | None = None) -> Iterator[Document]:
     """JSONL with at least ``id`` and ``text`` (optional date, url, title, outlet); any other
-    file is one plain-text document whose id is the file name."""
+    file is one plain-text document whose id is the file name.
+
+    Input passes the boundary (``redline.inputs``): regular files only, strict decoding in
+    ``encoding`` (never a silent replacement character), JSON limits, no NUL or lone surrogate.
+    A bad JSONL record goes to ``on_skip`` when given (the batch goes on), else raises."""
     file = Path(path)
-    if not file.is_file():
-        raise DataError("no such file", file=file, fix="give the path of a .jsonl or text file")
+    why = not_regular(file)
+    if why is not None:
+        raise DataError(f"no such file" if why == "no such file" else f"file is {why}", file=display(file),
+                        fix="give the path of a .jsonl or text file")
     if file.suffix.lower() not in (".jsonl", ".ndjson"):
-        text = file.read_text(encoding="utf-8", errors="replace")
-        yield Document(id=file.stem, text=text, path=str(file))
+        text = read_text_file(file, max_bytes=MAX_DOCUMENT_BYTES, encoding=encoding, kind="text")
+        if not text.strip():
+            raise DataError("empty file", file=display(file), fix="give a file with text")
+        yield Document(id=bounded_id(file.stem) or "text", text=text, path=str(file))
         return
-    for n, rec in _jsonl(file, ("id", "text")):
+    for n, rec in _jsonl(file, ("id", "text"), encoding=encoding, on_skip=on_skip):
         try:
-            yield Document(id=str(rec["id"]), text=str(rec["text"]), title=rec.get("title") or "",
-                           url=rec.get("url"), outlet=rec.get("outlet") or "",
-                           date=_date(rec.get("date"), file, n), path=str(file))
-        except ValidationError as exc:
-            raise DataError(f"bad document: {exc.errors()[0]['msg']}", file=file, line=n) from None
+            yield _document(rec, file, n)
+        except DataError as exc:
+            if on_skip is None:
+                raise
+            on_skip(exc)
 
 
-def _jsonl(file: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_inputs(paths: Iterable[str | Path], *, encoding: str = "utf-8",
+                on_skip: Callable[[str], None], on_warning: Callable[[str], None] | None = None
+                ) -> Iterator[Document]:
+    """Documents from several files and folders (folders walked as ``redline ingest`` walks
+    them). Every unusable input (a file, a JSONL record, a FIFO, a dangling link) goes to
+    ``on_skip`` as one line naming it and why, and the rest is read; texts longer than the
+    parser reads go to ``on_warning``."""
+    from redline.ingest.readers import iter_files
+    from redline.inputs import check_encoding, parse_cut
+    from redline.store.store import Skipped
+
+    check_encoding(encoding)
+    for item in iter_files(paths):
+        if isinstance(item, Skipped):
+            on_skip(f"{item.source}: {item.reason}")
+            continue
+        file, _root = item
+        try:
+            for doc in read_documents(file, encoding=encoding, on_skip=lambda e: on_skip(e.render())):
+                if on_warning is not None and parse_cut(doc.text) < len(doc.text):
+                    on_warning(f"{display(file)}: {doc.id}: text is {len(doc.text):,} characters; statements "
+                               f"are extracted from the first {parse_cut(doc.text):,} only")
+                yield doc
+        except DataError as exc:
+            on_skip(exc.render())
+
+
+def _document(rec: dict[str, Any], file: Path, n: int) -> Document:
+    where = {"file": display(file), "line": n}
+    raw_id, text = rec["id"], rec["text"]
+    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)) or not str(raw_id).strip():
+        raise DataError("'id' must be a non-empty string or number", fix='write "id": "doc-1"', **where)
+    if not isinstance(text, str):
+        raise DataError(f"'text' must be a string, not {'null' if text is None else type(text).__name__}",
+                        fix='write "text": "the article"', **where)
+    fields = {}
+    for key in ("title", "url", "outlet"):
+        value = rec.get(key)
+        if value is not None and not isinstance(value, str):
+            raise DataError(f"'{key}' must be a string, not {type(value).__name__}", fix="quote it", **where)
+        fields[key] = value
+    try:
+        return Document(id=bounded_id(str(raw_id)), text=text, title=fields["title"] or "",
+                        url=fields["url"], outlet=fields["outlet"] or "",
+                        date=_date(rec.get("date"), file, n), path=str(file))
+    except ValidationError as exc:
+        raise DataError(f"bad document: {exc.errors()[0]['msg']}", **where) from None
+
+
+def _jsonl(file: Path, required: tuple[str, ...], *, encoding: str = "utf-8",
+           on_skip: Callable[[DataError], None] | None = None) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, record) for each non-blank line; a line that is not a JSON object with the
-    required keys is an error naming the line."""
-    with file.open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"not JSON: {exc.msg}", file=file, line=n,
-                                fix="one JSON object per line") from None
+    required keys is an error naming the line (passed to ``on_skip`` when given)."""
+    text = read_text_file(file, max_bytes=MAX_JSONL_BYTES, encoding=encoding, kind="JSON Lines text")
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = load_json(line, file=display(file), line=n)
             if not isinstance(rec, dict) or any(k not in rec for k in required):
-                raise DataError(f"each line needs {', '.join(repr(k) for k in required)}", file=file, line=n,
-                                fix="write {" + ", ".join(f'"{k}": ...' for k in required) + "}")
-            yield n, rec
+                raise DataError(f"each line needs {', '.join(repr(k) for k in required)}", file=display(file),
+                                line=n, fix="write {" + ", ".join(f'"{k}": ...' for k in required) + "}")
+        except DataError as exc:
+            if on_skip is None:
+                raise
+            on_skip(exc)
+            continue
+        yield n, rec
 
 
 def statement_record(st: Statement) -> dict[str, Any]:
@@ -87,6 +152,7 @@ def write_jsonl(results: Iterable[tuple[Document, list[Statement]]], out: IO[str
 def read_gold(path: str | Path) -> list[dict[str, Any]]:
     """Gold records: documents plus their annotated statements."""
     file = Path(path)
-    if not file.is_file():
-        raise DataError("no such gold file", file=file)
+    if not_regular(file) is not None:
+        raise DataError(f"no such gold file" if not file.exists() else f"file is {not_regular(file)}",
+                        file=display(file), fix="give the path of a gold .jsonl file")
     return [rec for _n, rec in _jsonl(file, ("id", "text", "statements"))]

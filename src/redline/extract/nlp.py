@@ -40,4 +40,20 @@ def load_nlp(model: str = MODEL_PACKAGE, exclude: tuple[str, ...] = EXCLUDE) -> 
         Language.component("redline_newlines")(_newline_boundaries)
     if "parser" in nlp.pipe_names and "redline_newlines" not in nlp.pipe_names:
         nlp.add_pipe("redline_newlines", before="parser")
+    nlp.make_doc = _BoundedMakeDoc(nlp.make_doc)
     return nlp
+
+
+class _BoundedMakeDoc:
+    """Every text the pipeline parses is bounded first (``redline.inputs.bound_for_parser``):
+    at most MAX_PARSE_CHARS characters (never spaCy's E088, at most ~1 GB) and no punctuation
+    run long enough to make the tokenizer quadratic. Callers that want to warn about a cut
+    check ``redline.inputs.parse_cut`` themselves (ingest and extract do)."""
+
+    def __init__(self, make_doc: Any) -> None:
+        self.make_doc = make_doc
+
+    def __call__(self, text: str) -> Any:
+        from redline.inputs import bound_for_parser
+
+        return self.make_doc(bound_for_parser(text))

@@ -30,19 +30,23 @@ def ingest_cmd(paths: list[Path] = typer.Argument(..., help="Files or folders (s
                ) -> None:
     """Store articles (tagged, text, Markdown, HTML, JSON Lines); skips what it has seen.
 
-    Every file that cannot be read is skipped with the reason; the rest is stored. Interrupted
-    runs can be run again: each document is stored exactly once.
+    Every file that cannot be read is skipped with the reason; the rest is stored. Exit status:
+    0 when everything was stored or already seen, 1 when something was skipped (the rest is
+    stored; run it again after fixing the skipped files and only they are added), 130 when
+    interrupted. Interrupted runs can be run again: each document is stored exactly once.
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from redline.ingest.core import Ingest, load_extractor
     from redline.ingest.readers import Options, iter_files
+    from redline.inputs import check_encoding, display
     from redline.store import open_store
     from redline.store.store import Skipped
 
     if fmt not in ("terminal", "json"):
-        raise DataError(f"unknown format {fmt!r}", fix="use terminal or json")
+        raise DataError(f"unknown format {display(fmt)!r}", fix="use terminal or json")
+    check_encoding(encoding)
     extractor = None
     if extract:
         from redline.profile import load_profile
@@ -76,13 +80,18 @@ def ingest_cmd(paths: list[Path] = typer.Argument(..., help="Files or folders (s
         result = run.result
         where = store.url
     if fmt == "json":
-        sys.stdout.write(json.dumps({"database": where, **result.to_dict()}, indent=2, ensure_ascii=False) + "\n")
-        return
-    typer.echo(f"{result.summary()} → {where}")
-    for s in result.skipped:
-        typer.echo(f"  skipped {s.source}: {s.reason}")
-    for old, new in result.renamed.items():
-        typer.echo(f"  id {old!r} was taken by another text: stored as {new!r}")
+        data = {"database": where, **result.to_dict(), "warnings": run.warnings}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=True) + "\n")
+    else:
+        typer.echo(f"{result.summary()} → {display(where, 500)}")
+        for s in result.skipped:
+            typer.echo(f"  skipped {display(s.source, 500)}: {display(s.reason, 500)}")
+        for old, new in result.renamed.items():
+            typer.echo(f"  id {display(old)!r} was taken by another text: stored as {display(new)!r}")
+        for w in run.warnings:
+            typer.echo(f"  warning: {display(w, 500)}")
+    if result.skipped:
+        raise typer.Exit(1)
 
 
 def _short_name(path: Path, n: int = 40) -> str:

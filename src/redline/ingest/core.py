@@ -29,6 +29,10 @@ def load_extractor(profile=None) -> Extractor:
     except ImportError as exc:
         raise DataError(f"statement extraction is not available ({exc})",
                         fix="pip install 'redline[extract]'") from None
+    if profile is not None:
+        from redline.checks import check_lexicon
+
+        check_lexicon(profile)
     extractor = _Extractor(profile)
 
     def run(docs: Sequence[Document]) -> list[list[Statement]]:
@@ -36,6 +40,17 @@ def load_extractor(profile=None) -> Extractor:
         return [list(by_input.get(id(d), [])) for d in docs]
 
     return run
+
+
+def parse_warning(doc: Document) -> str | None:
+    """The warning for a text the parser reads only in part (``redline.inputs.MAX_PARSE_CHARS``)."""
+    from redline.inputs import MAX_PARSE_CHARS, parse_cut
+
+    cut = parse_cut(doc.text)
+    if cut >= len(doc.text):
+        return None
+    return (f"{doc.path or doc.id}: text is {len(doc.text):,} characters; statements are extracted "
+            f"from the first {cut:,} only (the parser's limit is {MAX_PARSE_CHARS:,}); the whole text is stored")
 
 
 class Ingest:
@@ -51,6 +66,7 @@ class Ingest:
         self.on_document = on_document
         self.result = IngestResult()
         self.batch: list[Document] = []
+        self.warnings: list[str] = []
 
     def add(self, item: Document | Skipped) -> None:
         if isinstance(item, Skipped):
@@ -70,12 +86,27 @@ class Ingest:
         if self.extractor is not None:
             known = self.store.known_hashes(content_hash(d.text) for d in batch)
             fresh = [d for d in batch if content_hash(d.text) not in known]
+            self.warnings += [w for w in map(parse_warning, fresh) if w]
             extracted = dict(zip(map(id, fresh), self.extractor(fresh))) if fresh else {}
             statements = [extracted.get(id(d), []) for d in batch]
         self.result.extend(self.store.add_documents(batch, statements))
 
     def file(self, path: Path, root: Path | None = None) -> None:
-        for item in read_file(path, root, self.opts):
+        """Add one file's documents. A reader failure nobody foresaw skips the rest of this file
+        only, naming the error as a bug to report; the batch goes on. Store errors (raised while
+        adding) are not caught here: they concern the whole batch."""
+        from redline.inputs import display
+
+        items = iter(read_file(path, root, self.opts))
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            except Exception as exc:  # noqa: BLE001 - one unreadable file must not stop the folder
+                self.result.skipped.append(Skipped(display(path), f"could not be read ({type(exc).__name__}: "
+                                                                  f"{display(exc, 160)}); please report this"))
+                return
             self.add(item)
 
 

@@ -5,29 +5,33 @@ Formats: the tagged article format (``<TITLE>``, ``<PUBLISHED_DATE>``, ``<URL>``
 matter), HTML (main text by trafilatura; scripts, styles and attributes never reach the text),
 JSON Lines (``{"id", "date", "url", "title", "text"}`` per line) and JSON (an object or a list).
 Nothing here raises on bad input: a reader that cannot use a file says why, and the batch goes on.
+Every byte passes the input boundary (``redline.inputs``): regular files only (FIFOs are never
+opened), strict decoding, JSON depth and integer limits, bounded YAML front matter, and no NUL or
+unpaired surrogate in any stored field.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from redline import inputs
+from redline.errors import DataError
 from redline.model import Document
 from redline.store.store import Skipped
 
-MAX_BYTES = 10 * 1024 * 1024          # one article file; larger is not an article
+MAX_BYTES = inputs.MAX_DOCUMENT_BYTES  # one article file; larger is not an article
 MAX_LINE_BYTES = 10 * 1024 * 1024     # one JSON Lines record
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown"}
-MAGIC = [(b"%PDF", "PDF"), (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"),
-         (b"GIF8", "GIF image"), (b"PK\x03\x04", "ZIP archive or Office document"),
-         (b"\x1f\x8b", "gzip archive"), (b"\x7fELF", "executable"), (b"SQLite format 3", "SQLite database")]
+MAGIC = inputs.MAGIC
 TAGS = ("TITLE", "PUBLISHED_DATE", "URL", "AUTHOR", "SUMMARY", "HIGHLIGHTS", "CONTENT")
 _TAG_OPEN = re.compile(r"<(" + "|".join(TAGS) + r")>", re.I)
 _HTML_SNIFF = re.compile(r"^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
@@ -46,19 +50,50 @@ class Options:
 # --- files and folders ---------------------------------------------------------------------
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Path] | Skipped]:
-    """(file, root) for every file under the given files and folders (sorted, hidden ones left
-    out), or ``Skipped`` for a path that does not exist."""
+    """(file, root) for every regular file under the given files and folders (sorted, hidden ones
+    left out), or ``Skipped`` for anything else: a path that does not exist, a dangling link, a
+    link loop, a FIFO, a socket, a device, a link to a folder (not followed, so no loops), a name
+    that is not valid UTF-8. Nothing is opened here, so a FIFO cannot block the walk."""
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                rel = f.relative_to(path)
-                if f.is_file() and not any(part.startswith(".") for part in rel.parts):
-                    yield f, path
-        elif path.is_file():
+        if path.is_dir():  # a folder given by name (or a link to one) is read; links inside are not
+            yield from _walk(path)
+            continue
+        why = _unusable(path)
+        if why is None:
             yield path, path.parent
         else:
-            yield Skipped(str(path), "no such file or folder")
+            yield Skipped(inputs.display(path), "no such file or folder" if why == "no such file" else why)
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, Path] | Skipped]:
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        for d in list(dirnames):
+            if (here / d).is_symlink():
+                dirnames.remove(d)
+                yield Skipped(inputs.display(here / d), "a symbolic link to a folder (not followed: "
+                                                        "give the folder itself to read it)")
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            f = here / name
+            why = _unusable(f)
+            if why is None:
+                yield f, root
+            else:
+                yield Skipped(inputs.display(f), why)
+
+
+def _unusable(path: Path) -> str | None:
+    """Why ``path`` cannot be read as an article (not a regular file, a name that is not UTF-8)."""
+    why = inputs.not_regular(path)
+    if why is not None:
+        return why
+    if inputs.text_problem(str(path)):
+        return "the file name is not valid UTF-8 (rename the file)"
+    return None
 
 
 def doc_id_for(path: Path, root: Path) -> str:
@@ -66,42 +101,31 @@ def doc_id_for(path: Path, root: Path) -> str:
         rel = path.relative_to(root)
     except ValueError:
         rel = Path(path.name)
-    return rel.with_suffix("").as_posix() or path.name
+    return inputs.bounded_id(rel.with_suffix("").as_posix() or path.name)
 
 
 # --- decoding -----------------------------------------------------------------------------
 
-def sniff_binary(raw: bytes) -> str | None:
+def sniff_binary(raw: bytes, encoding: str = "utf-8") -> str | None:
     """Why these bytes are not text (a known format, NUL bytes, control characters), or None."""
-    head = raw[:8192]
-    for magic, name in MAGIC:
-        if head.startswith(magic):
-            return f"binary file ({name})"
-    if b"\x00" in head:
-        return "binary file (contains NUL bytes)"
-    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
-    if head and controls / len(head) > 0.1:
-        return "binary file (control characters)"
-    return None
+    return inputs.sniff_binary(raw[:8192], encoding)
 
 
 def decode(raw: bytes, encoding: str) -> tuple[str | None, str]:
-    """(text, '') or (None, reason). UTF-8 is strict: a latin-1 file is refused with the fix."""
-    enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    """(text, '') or (None, reason). Strict: undecodable bytes, NULs and lone surrogates are
+    refused with the fix, never replaced."""
     try:
-        return raw.decode(enc), ""
-    except LookupError:
-        return None, f"unknown encoding {encoding!r}"
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        hint = "re-save it as UTF-8"
-        if enc == "utf-8-sig":
-            try:
-                raw.decode("cp1252")
-                hint += " or pass --encoding cp1252 (or latin-1)"
-            except UnicodeDecodeError:
-                pass
-        return None, f"not valid {encoding} (byte {exc.start}, line {line}): {hint}"
+        return inputs.decode(raw, encoding=encoding), ""
+    except DataError as exc:
+        return None, reason_of(exc)
+
+
+def reason_of(exc: DataError) -> str:
+    """A DataError as a skip reason (the file is already named by the skip line)."""
+    text = exc.message
+    if exc.line and "line" not in text:
+        text += f" (line {exc.line})"
+    return f"{text}: {exc.fix}" if exc.fix else text
 
 
 # --- dates --------------------------------------------------------------------------------
@@ -115,21 +139,26 @@ def parse_date(value: Any, source: str) -> tuple[dt.date | None, str]:
     if value is None:
         return None, ""
     if isinstance(value, dt.datetime):
-        return value.date(), source
+        value = value.date()
     if isinstance(value, dt.date):
-        return value, source
+        return (value, source) if _sane_year(value) else (None, "")
+    if not isinstance(value, (str, int, float)):
+        return None, ""
     raw = str(value).strip()
     if not raw:
         return None, ""
+    if inputs.text_problem(raw):
+        return None, ""
     where = f"{source}: {raw[:80]}"
-    try:
-        return dt.date.fromisoformat(raw[:10]), where
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).date(), where
-    except ValueError:
-        pass
+    for read in (lambda: dt.date.fromisoformat(raw[:10]),
+                 lambda: dt.datetime.fromisoformat(raw[:40].replace("Z", "+00:00")).date()):
+        try:
+            date = read()
+        except ValueError:
+            continue
+        return (date, where) if _sane_year(date) else (None, "")
+    if re.match(r"\d{4}-\d\d?-\d\d?\b", raw):  # ISO-shaped but no such day: never reread as Y-D-M
+        return None, ""
     month = re.fullmatch(r"((?:19|20)\d\d)-([01]\d)", raw)
     if month:  # a month only: its first day, the source says it was a month
         try:
@@ -146,9 +175,14 @@ def parse_date(value: Any, source: str) -> tuple[dt.date | None, str]:
                               settings={"PREFER_DAY_OF_MONTH": "first",
                                         "RETURN_AS_TIMEZONE_AWARE": False,
                                         "PREFER_DATES_FROM": "past"})
-    if parsed is None or not (1900 <= parsed.year <= dt.date.today().year + 1):
+    if parsed is None or not _sane_year(parsed):
         return None, ""
     return parsed.date(), where
+
+
+def _sane_year(date: dt.date) -> bool:
+    """News dates lie between 1900 and next year; anything else is a misreading, left empty."""
+    return 1900 <= date.year <= dt.date.today().year + 1
 
 
 # --- HTML ---------------------------------------------------------------------------------
@@ -255,19 +289,34 @@ def looks_tagged(text: str) -> bool:
     return bool(found & {"CONTENT", "TITLE"}) and len(found) >= 2 and head.lstrip()[:1] == "<"
 
 
-def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+class FrontMatterError(Exception):
+    """Front matter over a limit (aliases, depth, NULs): the file is skipped with the reason."""
+
+
+def _front_matter(text: str, file: str = "") -> tuple[dict[str, Any], str]:
+    """YAML front matter and the body. Text that is not YAML at all (a Markdown rule '---') is
+    body, as before; YAML over a limit (an alias bomb, deep nesting) raises FrontMatterError."""
     if not text.startswith("---"):
         return {}, text
     m = re.match(r"---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", text, re.S)
     if not m:
         return {}, text
-    import yaml
-
     try:
-        data = yaml.safe_load(m.group(1))
-    except yaml.YAMLError:
+        data = inputs.load_yaml_text(m.group(1), file=file or None, front_matter=True)
+    except inputs.YAMLSyntaxError:
         return {}, text
+    except DataError as exc:
+        if exc.line:  # a line of the front matter; the file's line is one more ('---')
+            exc.line += 1
+        raise FrontMatterError(reason_of(exc)) from None
     return (data if isinstance(data, dict) else {}), text[m.end():]
+
+
+def _scalar(value: Any) -> str:
+    """A metadata value as text: strings and numbers only (a list or mapping is not a title)."""
+    if isinstance(value, bool) or value is None or not isinstance(value, (str, int, float, dt.date)):
+        return ""
+    return str(value).strip()
 
 
 def _first_line_title(text: str) -> str:
@@ -293,18 +342,17 @@ def _doc(fields: dict[str, Any], *, doc_id: str, path: str, date_from: str) -> D
     text = fields.get("text") or ""
     if date is None:
         date, date_source = _text_date(text)
-    url = fields.get("url")
-    url = str(url).strip() if url else None
-    return Document(id=doc_id, text=text, title=str(fields.get("title") or "").strip()[:500],
-                    url=url or None, outlet=str(fields.get("outlet") or "").strip()[:200],
+    url = _scalar(fields.get("url"))[:2000]
+    return Document(id=doc_id, text=text, title=_scalar(fields.get("title"))[:500],
+                    url=url or None, outlet=_scalar(fields.get("outlet"))[:200],
                     author=_author(fields.get("author")), date=date, date_source=date_source,
                     path=path)
 
 
 def _author(value: Any) -> str:
     if isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    return str(value or "").strip()[:300]
+        value = ", ".join(_scalar(v) for v in value[:20] if _scalar(v))
+    return _scalar(value)[:300]
 
 
 def read_text_document(text: str, *, doc_id: str, path: str, suffix: str) -> Document | Skipped:
@@ -321,7 +369,10 @@ def read_text_document(text: str, *, doc_id: str, path: str, suffix: str) -> Doc
         fields = html_document(text)
         return _doc(fields, doc_id=doc_id, path=path, date_from="html metadata")
     if suffix in MARKDOWN_SUFFIXES:
-        meta, body = _front_matter(text)
+        try:
+            meta, body = _front_matter(text, path)
+        except FrontMatterError as exc:
+            return Skipped(path, f"front matter: {exc}")
         fields = {"text": body.strip(), "title": meta.get("title") or _first_line_title(body),
                   "url": meta.get("url") or meta.get("link"), "author": meta.get("author"),
                   "outlet": meta.get("outlet") or meta.get("source"), "date": meta.get("date")}
@@ -335,84 +386,158 @@ def _record(rec: Any, *, where: str, default_id: str, path: str) -> Document | S
         return Skipped(where, f"expected a JSON object, got {type(rec).__name__}")
     text = rec.get("text")
     if not isinstance(text, str) or not text.strip():
-        return Skipped(where, "no 'text' (each record needs a non-empty \"text\" string)")
+        got = "" if text is None else f" (got {type(text).__name__})" if not isinstance(text, str) else ""
+        return Skipped(where, f"no 'text' (each record needs a non-empty \"text\" string){got}")
     if _HTML_INSIDE.search(text[:5000]) and re.search(r"</\w+>", text):
         html = html_document(text)
         text = html["text"]
         if not text:
             return Skipped(where, "HTML text with no readable content")
+    raw_id = rec.get("id")
+    if raw_id is not None and (isinstance(raw_id, bool) or not isinstance(raw_id, (str, int))):
+        return Skipped(where, f"'id' must be a string or a number, not {type(raw_id).__name__}")
     fields = {"text": text.strip(), "title": rec.get("title"), "url": rec.get("url") or rec.get("link"),
               "outlet": rec.get("outlet") or rec.get("source"), "author": rec.get("author"),
               "date": rec.get("date") or rec.get("published_date") or rec.get("published")}
-    doc_id = str(rec.get("id") or default_id).strip() or default_id
-    return _doc(fields, doc_id=doc_id, path=path, date_from="date field")
+    doc_id = inputs.bounded_id(str(raw_id if raw_id is not None else "").strip() or default_id)
+    return _doc(fields, doc_id=doc_id or default_id, path=path, date_from="date field")
+
+
+def checked(item: Document | Skipped, where: str) -> Document | Skipped:
+    """The document if every stored field is storable text (no NUL, no lone surrogate)."""
+    if isinstance(item, Skipped):
+        return item
+    for name in ("id", "text", "title", "url", "outlet", "author", "date_source", "path"):
+        value = getattr(item, name)
+        why = inputs.text_problem(value) if isinstance(value, str) else None
+        if why:
+            return Skipped(where, f"the {name} {why}")
+    return item
+
+
+def _open_regular(file: Path):
+    """A binary file object for a regular file, opened without blocking (never waits on a FIFO)."""
+    fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise DataError("not a regular file", file=inputs.display(file), fix="give a regular file")
+    return os.fdopen(fd, "rb")
+
+
+def _jsonl_line(raw: bytes | str, n: int, *, file: Path, id_prefix: str, enc: str,
+                opts: Options) -> Document | Skipped | None:
+    where = f"{inputs.display(file)}:{n}"
+    if len(raw) > MAX_LINE_BYTES:
+        return Skipped(where, f"line {n} is {len(raw):,} bytes, over the {MAX_LINE_BYTES:,}-byte limit")
+    if not raw.strip():
+        return None
+    if isinstance(raw, bytes):
+        try:
+            line = raw.decode(enc if n == 1 else enc.replace("-sig", ""))
+        except UnicodeDecodeError as exc:
+            return Skipped(where, f"line {n} is not valid {opts.encoding} (byte {exc.start + 1} of the line): "
+                                  + inputs.encoding_hint(raw, opts.encoding))
+    else:
+        line = raw
+    try:
+        rec = inputs.load_json(line)
+    except DataError as exc:
+        if exc.message.startswith("not JSON"):
+            return Skipped(where, f"line {n} is {exc.message}")
+        return Skipped(where, f"line {n}: {reason_of(exc)}")
+    return checked(_record(rec, where=where, default_id=f"{id_prefix}:{n}", path=str(file)), where)
 
 
 def read_jsonl(file: Path, *, id_prefix: str, opts: Options) -> Iterator[Document | Skipped]:
-    """Stream a JSON Lines file: every bad line is skipped with its number, the rest are read."""
-    enc = "utf-8-sig" if opts.encoding.lower() in ("utf-8", "utf8") else opts.encoding
-    with file.open("rb") as fh:
+    """Stream a JSON Lines file: every bad line is skipped with its number, the rest are read.
+
+    UTF-8 and other ASCII-compatible encodings are streamed line by line; UTF-16/32 files are
+    decoded whole (within ``--max-mb``), since their line breaks are not single bytes."""
+    with _open_regular(file) as fh:
+        head = fh.read(4)
+        enc = inputs.effective_encoding(head, opts.encoding)
+        fh.seek(0)
+        if not inputs.ascii_compatible(enc):
+            size = os.fstat(fh.fileno()).st_size
+            if size > opts.max_bytes:
+                yield Skipped(inputs.display(file), _too_big(size, opts))
+                return
+            try:
+                text = inputs.decode(fh.read(opts.max_bytes + 1), encoding=opts.encoding)
+            except DataError as exc:
+                yield Skipped(inputs.display(file), reason_of(exc))
+                return
+            for n, line in enumerate(text.splitlines(), start=1):
+                item = _jsonl_line(line, n, file=file, id_prefix=id_prefix, enc=enc, opts=opts)
+                if item is not None:
+                    yield item
+            return
         for n, raw in enumerate(fh, start=1):
-            where = f"{file}:{n}"
-            if len(raw) > MAX_LINE_BYTES:
-                yield Skipped(where, f"line {n} is {len(raw):,} bytes, over the {MAX_LINE_BYTES:,}-byte limit")
-                continue
-            if not raw.strip():
-                continue
-            try:
-                line = raw.decode(enc if n == 1 else enc.replace("-sig", ""))
-            except (UnicodeDecodeError, LookupError) as exc:
-                yield Skipped(where, f"line {n} is not valid {opts.encoding} ({exc.__class__.__name__})")
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Skipped(where, f"line {n} is not JSON ({exc.msg} at column {exc.colno})")
-                continue
-            yield _record(rec, where=where, default_id=f"{id_prefix}:{n}", path=str(file))
+            item = _jsonl_line(raw, n, file=file, id_prefix=id_prefix, enc=enc, opts=opts)
+            if item is not None:
+                yield item
 
 
 def read_json(text: str, *, file: Path, id_prefix: str) -> Iterator[Document | Skipped]:
+    where = inputs.display(file)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield Skipped(str(file), f"not JSON ({exc.msg}, line {exc.lineno})")
+        data = inputs.load_json(text)
+    except DataError as exc:
+        yield Skipped(where, reason_of(exc))
         return
     items = data if isinstance(data, list) else [data]
     for i, rec in enumerate(items, start=1):
-        yield _record(rec, where=f"{file}[{i}]", default_id=f"{id_prefix}:{i}", path=str(file))
+        item_where = f"{where}[{i}]"
+        yield checked(_record(rec, where=item_where, default_id=f"{id_prefix}:{i}", path=str(file)), item_where)
+
+
+def _too_big(size: int, opts: Options) -> str:
+    return (f"file is {size / 2**20:.1f} MB, over the {opts.max_bytes / 2**20:g} MB "
+            "limit for one document (raise it with --max-mb)")
 
 
 def read_file(file: Path, root: Path | None = None, opts: Options | None = None) -> Iterator[Document | Skipped]:
     """Documents in one file, or the reasons it (or a record in it) cannot be used."""
     opts = opts or Options()
     root = root or file.parent
+    where = inputs.display(file)
+    why = _unusable(file)
+    if why is not None:
+        yield Skipped(where, "no such file or folder" if why == "no such file" else why)
+        return
     doc_id = doc_id_for(file, root)
-    where = str(file)
     suffix = file.suffix.lower()
     try:
-        size = file.stat().st_size
-        if size == 0:
-            yield Skipped(where, "empty file")
-            return
-        with file.open("rb") as fh:
+        with _open_regular(file) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size == 0:
+                yield Skipped(where, "empty file")
+                return
             head = fh.read(8192)
-        why = sniff_binary(head)
-        if why:
-            yield Skipped(where, why)
-            return
-        if suffix in JSONL_SUFFIXES:
-            yield from read_jsonl(file, id_prefix=doc_id, opts=opts)
-            return
-        if size > opts.max_bytes:
-            yield Skipped(where, f"file is {size / 2**20:.1f} MB, over the {opts.max_bytes / 2**20:g} MB "
-                                 "limit for one document (raise it with --max-mb)")
-            return
-        raw = file.read_bytes()
+            why = sniff_binary(head, opts.encoding)
+            if why:
+                yield Skipped(where, why)
+                return
+            if suffix in JSONL_SUFFIXES:
+                pass
+            elif size > opts.max_bytes:
+                yield Skipped(where, _too_big(size, opts))
+                return
+            else:
+                raw = head + fh.read(opts.max_bytes + 1 - len(head))
+    except DataError as exc:
+        yield Skipped(where, reason_of(exc))
+        return
     except OSError as exc:
         yield Skipped(where, f"cannot read: {exc.strerror or exc}")
         return
-    why = sniff_binary(raw)
+    if suffix in JSONL_SUFFIXES:
+        yield from read_jsonl(file, id_prefix=doc_id, opts=opts)
+        return
+    if len(raw) > opts.max_bytes:  # it grew after the size check
+        yield Skipped(where, _too_big(len(raw), opts))
+        return
+    why = sniff_binary(raw, opts.encoding)
     if why:
         yield Skipped(where, why)
         return
@@ -426,7 +551,7 @@ def read_file(file: Path, root: Path | None = None, opts: Options | None = None)
     if suffix == ".json":
         yield from read_json(text, file=file, id_prefix=doc_id)
         return
-    item = read_text_document(text, doc_id=doc_id, path=where, suffix=suffix)
+    item = checked(read_text_document(text, doc_id=doc_id, path=str(file), suffix=suffix), where)
     if isinstance(item, Document) and not item.text.strip():
         what = "HTML page" if suffix in HTML_SUFFIXES or _HTML_SNIFF.match(text[:2000]) else "document"
         yield Skipped(where, f"{what} with no readable text")

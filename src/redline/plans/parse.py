@@ -11,14 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
+from redline import inputs
 from redline.errors import DataError
 from redline.model import Plan, Provision, Source
 
+# Point numbers have at most 4 digits: "12345678. …" is not a point marker (and a 5,000-digit
+# "number" never reaches int()).
 POINT_RE = re.compile(
-    r"^\s*(?:(?:point|article|clause|item)\s+(?P<a>\d+[a-z]?)\s*[:.)\-–]"
-    r"|(?P<b>\d+[a-z]?)\s*[.)]\s"
+    r"^\s*(?:(?:point|article|clause|item)\s+(?P<a>\d{1,4}[a-z]?)\s*[:.)\-–]"
+    r"|(?P<b>\d{1,4}[a-z]?)\s*[.)]\s"
     r"|(?P<bullet>[-•▪*●◦])\s)",
     re.I | re.M)
 
@@ -55,6 +61,38 @@ def split_points(text: str) -> tuple[str, list[Point]]:
         used.add(number)
         points.append(Point(number, body))
     return preamble, points
+
+
+def read_plan_text(path: str | Path, *, encoding: str = "utf-8") -> str:
+    """A plan text file through the input boundary: a regular file of at most 1 MB, strictly
+    decoded (UTF-8 unless ``encoding`` says otherwise), no NUL or lone surrogate."""
+    return inputs.read_text_file(Path(path), max_bytes=inputs.MAX_PLAN_TEXT_BYTES, encoding=encoding,
+                                 what="plan text", kind="plan text", empty_fix="give a plan text with numbered points")
+
+
+def check_metadata(*, plan_id: str | None = None, url: str | None = None, title: str | None = None,
+                   proposers: list[str] | None = None) -> None:
+    """Option values checked before any parsing, each with a message naming the option."""
+    if plan_id is not None:
+        inputs.check_id(plan_id, what="--id")
+    if url is not None:
+        inputs.check_http_url(url, what="--url")
+    if title is not None:
+        inputs.check_text(title, what="--title")
+        if not title.strip() or len(title) > 500:
+            raise DataError("--title must be 1–500 characters", fix="give a shorter title")
+    for p in proposers or []:
+        inputs.check_id(p, what="--proposer")
+
+
+def suffix(k: int) -> str:
+    """Letters for the k-th provision of a point: a … z, then aa, ab, … (never runs out)."""
+    out = ""
+    k += 1
+    while k:
+        k, r = divmod(k - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
 
 
 def _slug(text: str) -> str:
@@ -95,6 +133,8 @@ def parse_plan(text: str, extractor: Any, *, plan_id: str | None = None, title: 
                date: dt.date | None = None, proposers: list[str] | None = None,
                url: str | None = None) -> Plan:
     """Parse a plan text; missing metadata gets placeholders the analyst must replace."""
+    check_metadata(plan_id=plan_id, url=url, title=title, proposers=proposers)
+    inputs.check_text(text, what="the plan text")
     preamble, points = split_points(text)
     if not points:
         raise DataError("no numbered points found in the plan text",
@@ -115,17 +155,23 @@ def parse_plan(text: str, extractor: Any, *, plan_id: str | None = None, title: 
                                         note="auto: no profile issue recognised; review"))
             continue
         for k, (issue, option, conf, words) in enumerate(usable):
-            number = point.number if len(usable) == 1 else f"{point.number}{'abcdefghij'[k]}"
+            number = point.number if len(usable) == 1 else f"{point.number}{suffix(k)}"
             chosen.setdefault(issue, option)
             provisions.append(Provision(
                 number=number, text=point.text, issue=issue, option=option,
                 note=f"auto: {issue} = {option} (confidence {conf:.2f}, from {words!r}); review"))
-    return Plan(
-        id=plan_id or _slug(title), title=title, date=date or dt.date.today(),
-        proposers=proposers or ["UNKNOWN"], status="proposed",
-        summary="Draft parsed from a plan text by `redline parse-plan`; every mapping needs review.",
-        sources=[Source(url=url or "https://example.invalid/replace-with-source", title=title)],
-        provisions=provisions)
+    try:
+        return Plan(
+            id=plan_id or _slug(title), title=title[:500], date=date or dt.date.today(),
+            proposers=proposers or ["UNKNOWN"], status="proposed",
+            summary="Draft parsed from a plan text by `redline parse-plan`; every mapping needs review.",
+            sources=[Source(url=url or "https://example.invalid/replace-with-source", title=title[:500])],
+            provisions=provisions)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise DataError(f"the parsed plan is not valid: {where}: {err['msg']}",
+                        fix="check --id, --url, --date and the point numbers") from None
 
 
 def plan_to_yaml(plan: Plan) -> str:

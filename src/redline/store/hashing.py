@@ -18,8 +18,14 @@ def normalise_text(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+def _utf8(text: str) -> bytes:
+    """UTF-8 bytes that never raise: a lone surrogate (refused at the input boundary, but a hash
+    must not be where that is discovered) is encoded as-is, so the hash stays deterministic."""
+    return text.encode("utf-8", "surrogatepass")
+
+
 def content_hash(text: str) -> str:
-    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_utf8(normalise_text(text))).hexdigest()
 
 
 def input_hash(*parts: Any) -> str:
@@ -33,4 +39,4 @@ def input_hash(*parts: Any) -> str:
             return {str(k): plain(v) for k, v in x.items()}
         return x
     blob = json.dumps(plain(list(parts)), sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_utf8(blob)).hexdigest()
