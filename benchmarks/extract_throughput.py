@@ -1,15 +1,19 @@
-"""Throughput of the extractor vs bare spaCy parsing of the same texts, then on Dask workers.
+"""Throughput of every extraction backend side by side, on one core and on 2 Dask workers.
 
 Run: .venv/bin/python benchmarks/extract_throughput.py [--gold ../shared/eval/dev.jsonl]
-[--repeat 5] [--backend lexicon]. Needs the `extract` extra; the Dask part needs `dask`.
-Prints documents/s and tokens/s and the ratios the issue asks for:
-extractor / bare spaCy (same process, same texts) and Dask 2 workers / 1 worker.
+[--repeat 3] [--backends lexicon,semantic,hybrid,trained] [--no-dask] [--no-bare].
+Needs the `extract` extra; `semantic`/`hybrid` need `semantic`; the Dask part needs `dask`.
+Prints documents/s per backend and each backend's ratio to the lexicon backend (issue #12: the
+trained backend keeps >= 0.5x), plus bare spaCy on the extractor's components for reference.
+All backends run in one process on the same texts, one after the other, so the shared machine's
+load affects them alike; each is warmed up (models loaded) before timing.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -20,75 +24,78 @@ sys.path.insert(0, str(REPO / "src"))
 
 def load_texts(gold: Path, repeat: int) -> list[dict]:
     recs = [json.loads(line) for line in gold.open(encoding="utf-8") if line.strip()]
-    out = []
-    for r in range(repeat):
-        out += [{"id": f"{rec['id']}-{r}", "text": rec["text"]} for rec in recs]
-    return out
+    return [{"id": f"{rec['id']}-{r}", "text": rec["text"]} for r in range(repeat) for rec in recs]
 
 
-def bare_spacy(texts: list[str], exclude: tuple[str, ...]) -> tuple[float, int]:
-    from redline.extract.nlp import MODEL_PACKAGE
+def bare_spacy(texts: list[str]) -> float:
     import spacy
 
-    nlp = spacy.load(MODEL_PACKAGE, exclude=list(exclude))
-    list(nlp.pipe(texts[:4]))  # warm up
+    from redline.extract.nlp import EXCLUDE, MODEL_PACKAGE
+
+    nlp = spacy.load(MODEL_PACKAGE, exclude=list(EXCLUDE))
+    list(nlp.pipe(texts[:4]))
     t = time.perf_counter()
-    ntok = sum(len(d) for d in nlp.pipe(texts, batch_size=32))
-    return time.perf_counter() - t, ntok
+    for _ in nlp.pipe(texts, batch_size=32):
+        pass
+    return time.perf_counter() - t
 
 
-def extractor_run(records: list[dict], backend: str) -> tuple[float, int]:
-    from redline.extract.pipeline import Extractor
+def one_core(records: list[dict], backend: str) -> float:
+    from redline.extract.backends import make_extractor
     from redline.model import Document
 
-    ex = Extractor(backend=backend)
+    ex = make_extractor(backend=backend)
     docs = [Document(id=r["id"], text=r["text"]) for r in records]
-    list(ex.run(docs[:4]))  # warm up
+    list(ex.extract(docs[:4]))  # warm up: models loaded, caches filled
     t = time.perf_counter()
-    ntok = sum(len(state.doc) for state in ex.run(docs))
-    return time.perf_counter() - t, ntok
+    for _ in ex.extract(docs):
+        pass
+    return time.perf_counter() - t
 
 
 def dask_run(records: list[dict], workers: int, backend: str, chunk: int = 20) -> float:
     from dask.distributed import Client, LocalCluster
 
-    from redline.extract.parallel import extract_dask, extract_records
+    from redline.extract.backends import extract_records
 
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                       dashboard_address=None) as cluster, Client(cluster) as client:
         client.run(lambda: sys.path.insert(0, str(REPO / "src")))
-        # warm every worker (model load) before timing
-        client.run(extract_records, records[:2], backend)
+        client.run(extract_records, records[:2], backend)  # warm every worker before timing
+        chunks = [records[i:i + chunk] for i in range(0, len(records), chunk)]
         t = time.perf_counter()
-        extract_dask(records, client, backend=backend, chunk=chunk)
+        client.gather(client.map(extract_records, chunks, backend=backend, pure=False))
         return time.perf_counter() - t
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--gold", type=Path, default=REPO.parent / "shared" / "eval" / "dev.jsonl")
-    ap.add_argument("--repeat", type=int, default=5, help="copies of the texts (more = steadier)")
-    ap.add_argument("--backend", default="lexicon")
+    ap.add_argument("--repeat", type=int, default=3, help="copies of the texts (more = steadier)")
+    ap.add_argument("--backends", default="lexicon,semantic,hybrid,trained")
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--no-bare", action="store_true")
     args = ap.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
     records = load_texts(args.gold, args.repeat)
-    texts = [r["text"] for r in records]
-    n = len(texts)
-    from redline.extract.nlp import EXCLUDE
-
-    rows = []
-    t_full, tok = bare_spacy(texts, ())
-    rows.append(("bare spaCy, full default pipeline", t_full, tok))
-    t_same, tok = bare_spacy(texts, EXCLUDE)
-    rows.append(("bare spaCy, extractor's components", t_same, tok))
-    t_ex, tok = extractor_run(records, args.backend)
-    rows.append((f"extractor ({args.backend})", t_ex, tok))
-    print(f"{n} documents, {tok} tokens, one process")
-    for name, t, k in rows:
-        print(f"  {name:38} {n / t:8.1f} docs/s {k / t:10.0f} tokens/s")
-    print(f"ratio extractor / bare spaCy (full pipeline):        {t_full / t_ex:.2f}")
-    print(f"ratio extractor / bare spaCy (same components):      {t_same / t_ex:.2f}")
+    n = len(records)
+    backends = [b for b in args.backends.split(",") if b]
+    if "lexicon" not in backends:
+        backends.insert(0, "lexicon")
+    print(f"{n} documents ({args.repeat} copies of {args.gold.name}), one process, one core")
+    if not args.no_bare:
+        t = bare_spacy([r["text"] for r in records])
+        print(f"  {'bare spaCy (extractor components)':36} {n / t:8.1f} docs/s")
+    single: dict[str, float] = {}
+    for b in backends:
+        try:
+            single[b] = n / one_core(records, b)
+        except Exception as exc:  # a backend whose extra is not installed is reported, not fatal
+            print(f"  {b:36} skipped: {exc}")
+            continue
+        print(f"  {b:36} {single[b]:8.1f} docs/s   {single[b] / single['lexicon']:5.2f}x lexicon", flush=True)
     if args.no_dask:
         return
     try:
@@ -96,11 +103,17 @@ def main() -> None:
     except ImportError:
         print("dask not installed (pip install 'redline[dask]'): skipping the Dask run")
         return
-    t1 = dask_run(records, 1, args.backend)
-    t2 = dask_run(records, 2, args.backend)
-    print(f"  Dask, 1 worker                         {n / t1:8.1f} docs/s")
-    print(f"  Dask, 2 workers                        {n / t2:8.1f} docs/s")
-    print(f"ratio Dask 2 workers / 1 worker:                     {t1 / t2:.2f}")
+    print("2 Dask workers (one process each, one thread)")
+    dask2: dict[str, float] = {}
+    for b in single:
+        dask2[b] = n / dask_run(records, 2, b)
+        print(f"  {b:36} {dask2[b]:8.1f} docs/s   {dask2[b] / dask2['lexicon']:5.2f}x lexicon   "
+              f"{dask2[b] / single[b]:5.2f}x its one-core rate", flush=True)
+    print("\n| backend | docs/s, 1 core | ratio to lexicon | docs/s, 2 Dask workers | ratio to lexicon |")
+    print("|---|---|---|---|---|")
+    for b in single:
+        print(f"| {b} | {single[b]:.1f} | {single[b] / single['lexicon']:.2f} | {dask2[b]:.1f} | "
+              f"{dask2[b] / dask2['lexicon']:.2f} |")
 
 
 if __name__ == "__main__":

@@ -52,3 +52,24 @@ def test_agreement_is_symmetric_and_counts_triples():
     ab, n = agreement(Corpus(arts, a, b))
     ba, _ = agreement(Corpus(arts, b, a))
     assert n == 2 and (ab.tp, ab.fp, ab.fn) == (1, 1, 1) and abs(ab.f1 - ba.f1) < 1e-12
+
+
+def test_labels_prefer_adjudicated_gold_per_article(tmp_path):
+    """Gold is written chunk by chunk: an article it covers is labelled by gold, the others by
+    pass A, so re-running training picks gold up without code changes."""
+    for name in ("articles", "pass_a", "pass_b", "gold"):
+        (tmp_path / name).mkdir()
+    arts = [{"id": f"k9-{i}", "url": f"https://a.example/{i}", "text": "Some text."} for i in range(3)]
+    (tmp_path / "articles" / "k9.jsonl").write_text("\n".join(json.dumps(a) for a in arts) + "\n")
+    st = {"party": "RUS", "issue": "ceasefire", "polarity": "for", "quote": "Some text."}
+    pa = [{"id": a["id"], "statements": [st]} for a in arts]
+    for name in ("pass_a", "pass_b"):
+        (tmp_path / name / "k9.jsonl").write_text("\n".join(json.dumps(r) for r in pa) + "\n")
+    c = load_corpus(tmp_path)
+    assert all(c.label_source(a["id"]) == "pass_a" for a in arts)
+    (tmp_path / "gold" / "k9.jsonl").write_text(json.dumps({"id": "k9-1", "statements": []}) + "\n")
+    c = load_corpus(tmp_path)
+    assert c.labels("k9-1") == [] and c.label_source("k9-1") == "gold"
+    assert c.labels("k9-0") == [st] and c.label_source("k9-0") == "pass_a"
+    assert {r["id"] for r in c.records()} == {a["id"] for a in arts}
+    assert all(r["split"] == split_of(r["url"]) for r in c.records())

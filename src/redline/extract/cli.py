@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -10,9 +9,8 @@ from typing import Optional
 
 import typer
 
-from redline.errors import RedlineError
 
-BACKENDS = ("lexicon", "semantic", "hybrid")
+BACKENDS = ("lexicon", "semantic", "hybrid", "trained", "llm")
 
 
 def _extractor(profile: Optional[str], backend: str, min_confidence: float = 0.0):
@@ -21,25 +19,41 @@ def _extractor(profile: Optional[str], backend: str, min_confidence: float = 0.0
 
     if backend not in BACKENDS:
         raise typer.BadParameter(f"--backend must be one of {', '.join(BACKENDS)}")
-    return Extractor(load_profile(profile), backend=backend, min_confidence=min_confidence)
+    from redline.checks import check_lexicon
+
+    prof = load_profile(profile)
+    check_lexicon(prof)  # a wrongly typed lexicon.yaml is a data error, not a crash in the loader
+    if backend in ("trained", "llm"):  # model backends: built in redline.extract.backends
+        from redline.extract.backends import make_extractor
+        return make_extractor(prof, backend, min_confidence)
+    return Extractor(prof, backend=backend, min_confidence=min_confidence)
 
 
 def register(app: typer.Typer) -> None:
     """Add the extraction commands to the `redline` app."""
+    from redline.extract.train_cli import register_train
+
+    register_train(app)
 
     @app.command("extract")
     def extract_cmd(
-        path: Path = typer.Argument(..., help="JSONL of documents (id, text[, date, url, title]) or a text file"),
+        paths: list[Path] = typer.Argument(..., help="JSONL of documents (id, text[, date, url, title]) or text files"),
         fmt: str = typer.Option("jsonl", "--format", help="jsonl (gold-file format) or table"),
         backend: str = typer.Option("lexicon", "--backend", help="issue detection: lexicon, semantic or hybrid"),
         min_confidence: float = typer.Option(0.0, "--min-confidence", help="drop statements below this"),
         profile: Optional[str] = typer.Option(None, "--profile", help="profile name or folder"),
+        encoding: str = typer.Option("utf-8", "--encoding", help="encoding of the input files"),
     ) -> None:
-        """Extract sourced statements: one JSON line per input document, in input order."""
-        from redline.extract.io import read_documents, write_jsonl
+        """Extract sourced statements: one JSON line per input document, in input order.
+
+        A file or record that cannot be read is skipped with one line on stderr and the rest is
+        extracted; the exit status is then 1."""
+        from redline.extract.io import read_inputs, write_jsonl
 
         ex = _extractor(profile, backend, min_confidence)
-        results = ex.extract(read_documents(path))
+        skipped: list[str] = []
+        results = ex.extract(read_inputs(paths, encoding=encoding, on_skip=skipped.append,
+                                         on_warning=lambda w: typer.echo(f"warning: {w}", err=True)))
         if fmt == "jsonl":
             write_jsonl(results, sys.stdout)
         elif fmt == "table":
@@ -49,6 +63,11 @@ def register(app: typer.Typer) -> None:
                                f"{'RED' if s.red_line else ''}\t{s.confidence:.2f}\t{s.speaker}")
         else:
             raise typer.BadParameter("--format must be jsonl or table")
+        if skipped:
+            for line in skipped:
+                typer.echo(f"skipped {line}", err=True)
+            typer.echo(f"{len(skipped)} input(s) skipped; the rest was extracted", err=True)
+            raise typer.Exit(1)
 
     @app.command("eval")
     def eval_cmd(
@@ -87,23 +106,20 @@ def register(app: typer.Typer) -> None:
         proposer: list[str] = typer.Option([], "--proposer", help="party id; repeat for several"),
         url: Optional[str] = typer.Option(None, "--url", help="source URL of the text"),
         profile: Optional[str] = typer.Option(None, "--profile"),
+        encoding: str = typer.Option("utf-8", "--encoding", help="encoding of the plan text"),
     ) -> None:
         """Parse a plan text into Plan YAML (one provision per point, mapped to issues) for review."""
-        from redline.plans.parse import parse_plan, plan_to_yaml
+        from redline.cliutil import parse_date
+        from redline.plans.parse import check_metadata, parse_plan, plan_to_yaml, read_plan_text
 
-        if not path.is_file():
-            raise RedlineError(f"{path}: no such file")
-        when = None
-        if date:
-            try:
-                when = dt.date.fromisoformat(date)
-            except ValueError:
-                raise typer.BadParameter("--date must be YYYY-MM-DD") from None
+        check_metadata(plan_id=plan_id, url=url, title=title)
+        text = read_plan_text(path, encoding=encoding)
+        when = parse_date(date, "--date") if date else None
         ex = _extractor(profile, "lexicon")
         for p in proposer:
             if p not in ex.profile.parties:
                 from redline.errors import did_you_mean
                 raise typer.BadParameter(f"unknown party {p!r}: {did_you_mean(p, ex.profile.parties)}")
-        plan = parse_plan(path.read_text(encoding="utf-8"), ex, plan_id=plan_id, title=title,
+        plan = parse_plan(text, ex, plan_id=plan_id, title=title,
                           date=when, proposers=proposer or None, url=url)
         typer.echo(plan_to_yaml(plan), nl=False)

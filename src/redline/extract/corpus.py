@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from redline.errors import DataError
@@ -43,21 +43,44 @@ class Corpus:
     articles: dict[str, dict]
     pass_a: dict[str, list[dict]]
     pass_b: dict[str, list[dict]]
+    gold: dict[str, list[dict]] = field(default_factory=dict)
+    chunk: dict[str, str] = field(default_factory=dict)  # article id -> chunk name ("k1")
 
     def split(self, article_id: str) -> str:
         return split_of(self.articles[article_id]["url"])
 
+    def labels(self, article_id: str) -> list[dict]:
+        """The statements to train and score on: the adjudicated gold once it covers the article,
+        else pass A as provisional labels (so re-running training picks gold up by itself)."""
+        if article_id in self.gold:
+            return self.gold[article_id]
+        return self.pass_a.get(article_id, [])
+
+    def label_source(self, article_id: str) -> str:
+        return "gold" if article_id in self.gold else "pass_a" if article_id in self.pass_a else "none"
+
+    def records(self, split: str | None = None) -> list[dict]:
+        """Gold-format records ({id, url, outlet, date, text, statements}) of one split or all,
+        in id order, labelled by ``labels``."""
+        return [{**a, "statements": self.labels(aid), "split": self.split(aid)}
+                for aid, a in sorted(self.articles.items())
+                if split is None or self.split(aid) == split]
+
 
 def load_corpus(root: Path) -> Corpus:
-    """Every article and both passes; ids must be unique and every annotated id an article."""
+    """Every article, both passes and the adjudicated gold (``gold/<chunk>.jsonl``, written chunk
+    by chunk; an article it does not cover yet falls back to pass A); ids must be unique and every
+    annotated id an article."""
     articles: dict[str, dict] = {}
+    chunk: dict[str, str] = {}
     for f in sorted((root / "articles").glob("*.jsonl")):
         for rec in _jsonl(f):
             if rec["id"] in articles:
                 raise DataError(f"duplicate article id {rec['id']!r}", file=f, fix="give each article its own id")
             articles[rec["id"]] = rec
+            chunk[rec["id"]] = f.stem
     passes = []
-    for name in ("pass_a", "pass_b"):
+    for name in ("pass_a", "pass_b", "gold"):
         got: dict[str, list[dict]] = {}
         for f in sorted((root / name).glob("*.jsonl")):
             for rec in _jsonl(f):
@@ -66,7 +89,7 @@ def load_corpus(root: Path) -> Corpus:
                                     fix="annotate only ids of articles/*.jsonl")
                 got[rec["id"]] = rec["statements"]
         passes.append(got)
-    return Corpus(articles, passes[0], passes[1])
+    return Corpus(articles, passes[0], passes[1], passes[2], chunk)
 
 
 def _triples(statements: list[dict]) -> set[tuple[str, str, str]]:
@@ -92,4 +115,12 @@ def manifest_rows(corpus: Corpus) -> list[tuple[str, str, str, str, str]]:
             for aid, a in sorted(corpus.articles.items())]
 
 
-__all__ = ["Corpus", "load_corpus", "agreement", "split_of", "manifest_rows", "TEST_MODULUS"]
+def default_root(profile: str | None = None) -> Path:
+    """``corpus/<profile>`` of the source tree for the given (or default) profile: the corpus is
+    repo data, not package data."""
+    from redline.profile import resolve_profile_dir
+
+    return Path(__file__).resolve().parents[3] / "corpus" / resolve_profile_dir(profile).name
+
+
+__all__ = ["Corpus", "load_corpus", "agreement", "split_of", "manifest_rows", "TEST_MODULUS", "default_root"]
