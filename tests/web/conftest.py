@@ -23,7 +23,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # webtest_util, shared with benchmarks/api_latency.py
 
-from webtest_util import REPO, TOY, seed  # noqa: E402
+from webtest_util import REPO, TEST_HOSTS, TOY, seed  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -89,7 +89,8 @@ def db_url(db_kind, request, tmp_path):
 def make_app(db_url: str | None, profile=TOY):
     from redline.web import create_app
 
-    return create_app(str(profile), database_url=db_url, use_database=db_url is not None)
+    return create_app(str(profile), database_url=db_url, use_database=db_url is not None,
+                      allowed_hosts=TEST_HOSTS)
 
 
 @pytest.fixture

@@ -92,18 +92,30 @@ def test_documents_list_and_detail(client, seeded):
 
 
 def test_document_ingest_and_statements(client, token):
-    """Writes with a token store documents and statements; a duplicate text is recognised."""
-    body = [{"id": "d1", "text": "Mediatoria FM: talk now.", "title": "Talks", "date": "2022-01-01",
-             "url": "javascript:alert(1)"}]
+    """Writes with a token store documents and statements; a duplicate text is recognised;
+    201 only when something was stored; re-posted statements are not stored twice."""
+    bad = [{"id": "d1", "text": "Mediatoria FM: talk now.", "title": "Talks", "date": "2022-01-01",
+            "url": "javascript:alert(1)"}]
+    r = client.post("/api/documents", params={"extract": "false"}, json=bad, headers=auth(token))
+    assert r.status_code == 422 and "not an http(s) link" in r.json()["detail"]  # refused, not silently dropped
+    assert r.json()["errors"][0]["loc"][:3] == ["body", 0, "url"]
+    body = [dict(bad[0], url="https://example.org/talks")]
     r = client.post("/api/documents", params={"extract": "false"}, json=body, headers=auth(token))
     assert r.status_code == 201 and r.json()["stored"] == ["d1"]
-    again = client.post("/api/documents", params={"extract": "false"}, json=body, headers=auth(token)).json()
-    assert again["stored"] == [] and again["duplicates"][0]["existing_id"] == "d1"
-    assert client.get("/api/documents/d1").json()["document"]["url"] is None  # only http(s) kept
+    assert r.json()["items"] == [{"index": 0, "source": "d1", "status": "stored", "id": "d1", "reason": "",
+                                  "statements": 0}]
+    again = client.post("/api/documents", params={"extract": "false"}, json=body, headers=auth(token))
+    assert again.status_code == 200  # nothing new stored
+    assert again.json()["stored"] == [] and again.json()["duplicates"][0]["existing_id"] == "d1"
+    assert again.json()["items"][0]["status"] == "duplicate"
     st = [{"party": "MED", "issue": "talks", "polarity": "for", "quote": "talk now"}]
     r = client.post("/api/documents/d1/statements", json=st, headers=auth(token))
     assert r.status_code == 201 and r.json()["added"] == 1
-    r = client.post("/api/documents/d1/statements", json=st, headers=auth(token))
+    r = client.post("/api/documents/d1/statements", json=st + st, headers=auth(token))
+    assert r.status_code == 200 and r.json() == {"document_id": "d1", "added": 0, "duplicates": 2}
+    assert client.get("/api/statements", params={"party": "MED"}).json()["total"] == 1  # not duplicated
+    other = [dict(st[0], quote="talk now, and then more")]
+    assert client.post("/api/documents/d1/statements", json=other, headers=auth(token)).status_code == 201
     assert client.get("/api/statements", params={"party": "MED"}).json()["total"] == 2  # appended, not replaced
     bad = [{"party": "XXX", "issue": "talks", "polarity": "for", "quote": "?"}]
     assert client.post("/api/documents/d1/statements", json=bad, headers=auth(token)).status_code == 404
@@ -176,13 +188,15 @@ def test_assess_compare_bargain_timeline(client, seeded):
     nor_c = next(p for p in c["parties"] if p["party"] == "NOR")
     assert "river.access" in nor_c["red_lines_removed"]
     bg = client.get("/api/bargain", params={"solution": "maxmin"}).json()
-    assert bg["solutions"] and set(bg["solutions"][0]["package"]) == set(bg["issues"])
-    for issue, option in bg["solutions"][0]["package"].items():
+    (best,) = bg["solutions"]["maxmin"]
+    assert best["found"] and set(best["package"]) == set(bg["issues"])
+    for issue, option in best["package"].items():
         assert (issue, option) not in {("river.access", "against"), ("army.cap", "hard")}  # NOR's red lines
+    assert set(best["explanation"]) == set(bg["parties"])
     t = client.get("/api/timeline", params={"party": "SOU", "issue": "border.island"}).json()
     assert [s["since"] for s in t["positions"]] == ["2020-01-01", "2021-06-01"]
-    assert [s["quote"] for s in t["statements"]] == ["we could share the island"]
-    assert t["statements"][0]["level"] == t["options"].index("for")
+    assert [s["quote"] for s in t["entries"]] == ["we could share the island"]
+    assert t["entries"][0]["level"] == t["options"].index("for")
     assert client.get("/api/timeline", params={"party": "SOU", "issue": "nope"}).status_code == 404
 
 
@@ -241,3 +255,32 @@ def test_openapi_lists_every_endpoint(client):
         assert p in paths, p
     assert paths["/api/plans"]["post"].get("security")
     assert not paths["/api/plans"]["get"].get("security")
+
+
+def test_bargain_is_the_cli_document(client):
+    """/api/bargain is `redline bargain --format json`: same packages, same shape, same limit."""
+    import json
+
+    import typer
+    from typer.testing import CliRunner
+
+    from redline.bargain.cli import register
+    from redline.bargain.report import DEFAULT_TIME_LIMIT
+    from redline.services import BARGAIN_TIME_LIMIT
+    from webtest_util import TOY
+
+    assert BARGAIN_TIME_LIMIT == DEFAULT_TIME_LIMIT == 60.0
+    cli = typer.Typer()
+    register(cli)
+    for args, params in ((["--solution", "maxmin"], {"solution": "maxmin"}),
+                         ([], {}),
+                         (["--fix", "river.access=for", "--top", "2"], {"fix": "river.access=for", "top": 2})):
+        r = CliRunner().invoke(cli, ["bargain", "--profile", str(TOY), "--format", "json", *args])
+        assert r.exit_code == 0, r.output
+        api = client.get("/api/bargain", params=params)
+        assert api.status_code == 200
+        assert api.json() == json.loads(r.stdout), args
+    doc = api.json()
+    assert doc["solutions"]["nash"][0]["found"] and doc["imposed"] == {"river.access": "for"}
+    assert client.get("/api/bargain", params={"fix": "river.access=maybe"}).status_code == 422
+    assert client.get("/api/bargain", params={"fix": "rivr.access=for"}).status_code == 404

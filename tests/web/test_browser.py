@@ -179,3 +179,188 @@ def test_api_docs_render_locally(server, page):
     page.goto(f"{server.url}/docs")
     page.locator(".opblock-tag").first.wait_for(timeout=15000)
     assert page.get_by_text("/api/matrix").count() >= 1
+
+
+# --- the workbench at three widths -----------------------------------------------------------------
+
+WIDTHS = (375, 1366, 1920)
+
+OVERFLOW = """() => {
+  const de = document.documentElement, nav = document.querySelector('header.top nav');
+  const out = {page: de.scrollWidth - window.innerWidth, nav: nav.scrollWidth - nav.clientWidth,
+               navRight: Math.max(...[...nav.querySelectorAll('a')].map(a => a.getBoundingClientRect().right))};
+  const box = document.querySelector('.matrix-scroll');
+  if (box) {
+    const ths = box.querySelectorAll('thead th');
+    out.matrixHidden = ths[ths.length - 1].getBoundingClientRect().right - box.getBoundingClientRect().right;
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def bundled_server():
+    """The bundled profile (many parties: the matrix that used to lose its last column)."""
+    from redline.web import create_app
+
+    with ServerThread(create_app(None, use_database=False)) as srv:
+        yield srv
+
+
+def _sized_page(browser, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_init_script(CSP_PROBE)
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    return context, pg
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_horizontal_overflow(server, bundled_server, browser, width):
+    """No page scrolls sideways at phone, laptop or desktop width; the navigation fits; at
+    1366 and 1920 px the matrix shows its last party column without scrolling."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context, pg = _sized_page(browser, width)
+    pages = [(server, "/"), (server, "/matrix"), (server, "/plans/southern-terms"),
+             (server, "/compare?a=southern-terms&b=mediator-draft"), (server, "/bargain"),
+             (server, "/statements"), (server, "/timeline?party=SOU&issue=border.island"),
+             (server, "/documents"), (server, "/documents/art-1"), (server, "/upload"),
+             (server, "/plans/new?from=southern-terms"),
+             (bundled_server, "/matrix"), (bundled_server, "/plans/us-28-point-plan"), (bundled_server, "/bargain")]
+    problems = []
+    try:
+        for srv, path in pages:
+            pg.goto(srv.url + path)
+            if "timeline" in path:
+                pg.locator("#timeline-chart .main-svg").first.wait_for()
+            m = pg.evaluate(OVERFLOW)
+            name = ("bundled" if srv is bundled_server else "toy") + path.split("?")[0].replace("/", "_")
+            pg.screenshot(path=str(ARTIFACTS / f"w{width}-{name}.png"), full_page=True)
+            if m["page"] > 0 or m["nav"] > 0 or m["navRight"] > width:
+                problems.append((path, m))
+            if srv is bundled_server and "matrixHidden" in m and width >= 1366 and m["matrixHidden"] > 1:
+                problems.append((path, "matrix cuts off its last column", m))
+        violations = pg.evaluate("window.__csp || []")
+    finally:
+        context.close()
+    assert problems == [], problems
+    assert violations == [] and pg.errors == []
+
+
+def test_bargain_page_form(server, page):
+    """Choose parties and impose a term in the form; the packages honour it, with explanations."""
+    page.goto(f"{server.url}/bargain")
+    page.check("input[name=parties][value=NOR]")
+    page.check("input[name=parties][value=SOU]")
+    page.select_option("select[data-issue='river.access']", "river.access=for")
+    page.select_option("#bg-solution", "nash")
+    with page.expect_navigation():
+        page.click("#bargain-form button[type=submit]")
+    table = page.locator("table.package[data-solution=nash]")
+    row = table.locator("tr", has=page.locator("code", has_text="river.access"))
+    assert row.locator("td").nth(1).inner_text().startswith("for")
+    assert page.locator(".explanation li").count() == 2
+    assert "Among NOR, SOU" in page.locator("p.meta").first.inner_text()
+
+
+def test_statements_browser(server, page):
+    """Filter statements by party and words, then follow a row to its document."""
+    page.goto(f"{server.url}/statements")
+    assert page.locator("tr.st-row").count() == 3
+    page.select_option("#st-party", "SOU")
+    page.fill("#st-q", "island")
+    with page.expect_navigation():
+        page.click("#statements-form button[type=submit]")
+    assert page.locator("tr.st-row").count() == 1
+    assert "we could share the island" in page.locator("#statements").inner_text()
+    with page.expect_navigation():
+        page.click("tr.st-row a.doc-link")
+    assert page.url.endswith("/documents/art-2")
+    assert page.locator("mark.st").count() == 1
+
+
+def test_document_id_with_slash_opens(server, page):
+    """An id with slashes (a subfolder ingest) is a working link from the list to the page."""
+    from redline.model import Document
+
+    store = server.server.config.app.state.workspace.store
+    store.add_documents([Document(id="sub/dir/c.txt", title="In a subfolder", text="Mediatoria FM: from a folder.")])
+    page.goto(f"{server.url}/documents")
+    with page.expect_navigation():
+        page.click("text=In a subfolder")
+    assert page.url.endswith("/documents/sub%2Fdir%2Fc.txt")
+    assert page.locator("#doc-title").inner_text() == "In a subfolder"
+
+
+def test_upload_page(server, page):
+    """Upload behind the token: a wrong token is refused with the server's message; with the
+    right one each file gets its outcome and a stored one links to its page."""
+    store = server.server.config.app.state.workspace.store
+    secret = store.create_token("browser-upload")
+    page.goto(f"{server.url}/upload")
+    files = [{"name": "memo.html", "mimeType": "text/html",
+              "buffer": b"<html><title>Memo</title><body><p>Mediatoria FM: talks in <b>May</b>.</p></body></html>"},
+             {"name": "blob.bin", "mimeType": "application/octet-stream", "buffer": b"\xff\xfe\x00\x01"}]
+    page.fill("#token", "rl_wrong")
+    page.set_input_files("#upload-files", files=files)
+    page.uncheck("#upload-extract")
+    page.click("#upload-form button[type=submit]")
+    page.locator("#form-status.error").wait_for()
+    assert "401" in page.locator("#form-status").inner_text()
+    page.fill("#token", secret)
+    page.click("#upload-form button[type=submit]")
+    page.locator("#upload-results").wait_for()
+    rows = page.locator("#upload-results tbody tr")
+    assert rows.count() == 2
+    assert "stored" in rows.nth(0).inner_text() and "skipped" in rows.nth(1).inner_text()
+    assert "not UTF-8" in rows.nth(1).inner_text()
+    with page.expect_navigation():
+        rows.nth(0).locator("a").click()
+    assert "talks in May" in page.locator("#doc-text").inner_text()
+
+
+def test_plan_editor(server, page):
+    """Copy a plan, break it, see the validation errors under the text, fix it, save, assess."""
+    store = server.server.config.app.state.workspace.store
+    secret = store.create_token("browser-plans")
+    page.goto(f"{server.url}/plans/mediator-draft")
+    with page.expect_navigation():
+        page.click("#copy-plan")
+    import json as _json
+
+    plan = _json.loads(page.locator("#plan-json").input_value())
+    assert plan["id"] == "mediator-draft-copy"
+    plan["provisions"][0]["option"] = "maybe"
+    page.fill("#token", secret)
+    page.fill("#plan-json", _json.dumps(plan))
+    page.click("#plan-form button[type=submit]")
+    page.locator("#plan-errors li").first.wait_for()
+    assert "maybe" in page.locator("#plan-errors").inner_text()
+    assert page.locator("#plan-json").get_attribute("aria-invalid") == "true"
+    plan["provisions"][0]["option"] = "for"
+    page.fill("#plan-json", _json.dumps(plan))
+    with page.expect_navigation():
+        page.click("#plan-form button[type=submit]")
+    assert page.url.endswith("/plans/mediator-draft-copy")
+    assert page.locator("#verdict").inner_text().strip()
+    with page.expect_navigation():
+        page.click("#edit-plan")
+    assert "Edit plan" in page.locator("h1").inner_text()
+
+
+def test_matrix_shows_source_tier_and_stale_flag(server, page):
+    """Evidence an analyst can cite: each quote names its source tier, and a cell whose newest
+    evidence is older than a year at the chosen date says so; the same cell is not stale earlier."""
+    page.goto(f"{server.url}/matrix?as_of=2020-06-01")
+    cell = page.locator('button[data-party="NOR"][data-issue="army.cap"]')
+    assert cell.locator(".stale-marker").count() == 0
+    cell.click()
+    tier = page.locator("#evidence-body .tier")
+    tier.first.wait_for()
+    assert "tier-official" in tier.first.get_attribute("class")
+    assert tier.first.inner_text().strip() == "official or primary text"
+    page.goto(f"{server.url}/matrix?as_of=2023-01-01")
+    stale = page.locator('button[data-party="NOR"][data-issue="army.cap"] .stale-marker')
+    assert stale.count() == 1
+    assert "2020-01-01" in stale.get_attribute("title")

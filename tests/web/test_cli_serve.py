@@ -35,7 +35,7 @@ def test_register_adds_serve():
     register(app)
     out = CliRunner().invoke(app, ["serve", "--help"])
     assert out.exit_code == 0
-    for opt in ("--host", "--port", "--workers", "--db", "--profile"):
+    for opt in ("--host", "--port", "--workers", "--db", "--profile", "--allowed-hosts"):
         assert opt in out.output
 
 
@@ -62,6 +62,11 @@ def test_serve_two_workers_on_sqlite(tmp_path):
         page = httpx.get(f"http://127.0.0.1:{port}/matrix", timeout=10)
         assert "script-src 'self'" in page.headers["content-security-policy"]
         assert db.is_file()
+        # DNS rebinding: the real server refuses a Host outside the allow-list (loopback by default).
+        evil = httpx.get(f"http://127.0.0.1:{port}/api/profiles", headers={"host": "rebind.example"}, timeout=10)
+        assert evil.status_code == 400 and evil.json()["status"] == 400
+        assert "script-src 'self'" in evil.headers["content-security-policy"]
+        assert httpx.get(f"http://localhost:{port}/api/profiles", timeout=10).status_code == 200
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from webtest_util import TOY
+from webtest_util import TEST_HOSTS, TOY
 
 
 def _html(client, path, **params):
@@ -19,7 +19,10 @@ def _html(client, path, **params):
 def test_no_inline_script_or_handlers(client, seeded):
     """The CSP forbids inline script; a page that relied on it would silently break."""
     for path in ("/", "/matrix", "/plans", "/plans/mediator-draft", "/compare?a=southern-terms&b=mediator-draft",
-                 "/timeline?party=NOR&issue=river.access", "/documents", "/documents/art-1", "/docs"):
+                 "/timeline?party=NOR&issue=river.access", "/documents", "/documents/art-1", "/docs",
+                 "/bargain", "/bargain?fix=river.access%3Dfor&solution=nash", "/statements?party=SOU&q=island",
+                 "/matrix?parties=NOR&parties=SOU&issues=army.cap", "/upload", "/plans/new",
+                 "/plans/new?from=southern-terms"):
         html = _html(client, path)
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag or 'type="application/json"' in tag, (path, tag)
@@ -102,7 +105,7 @@ def test_bundled_profile_smoke():
 
     from redline.web import create_app
 
-    client = TestClient(create_app(None, use_database=False))
+    client = TestClient(create_app(None, use_database=False, allowed_hosts=TEST_HOSTS))
     html = _html(client, "/matrix")
     assert html.count('class="cell-btn"') > 0
     plans = client.get("/api/plans").json()
@@ -123,7 +126,7 @@ def test_plan_page_shows_precedents(shared_dir, monkeypatch):
     from redline.web import create_app
 
     monkeypatch.setenv("REDLINE_PAX", str(shared_dir / "data" / "pax"))
-    client = TestClient(create_app(None, use_database=False))
+    client = TestClient(create_app(None, use_database=False, allowed_hosts=TEST_HOSTS))
     html = _html(client, "/plans/russia-2024-06-terms")
     section = html[html.index('id="precedents"'):html.index("<h2>Provisions</h2>")]
     profile = load_profile()
@@ -133,3 +136,81 @@ def test_plan_page_shows_precedents(shared_dir, monkeypatch):
         assert f"<td>{hit.agreement_id}</td>" in section
     assert expected.cases and all(m.case.title.split("(")[0].strip()[:20] in section
                                   for m in expected.cases[:2])
+
+
+def test_bargain_page_shows_the_cli_packages(client):
+    """The bargaining page renders the same report as /api/bargain: zone, packages, explanations."""
+    api = client.get("/api/bargain").json()
+    html = _html(client, "/bargain")
+    for name, sols in api["solutions"].items():
+        assert f'data-solution="{name}"' in html
+        for issue, option in sols[0]["package"].items():
+            assert f"<td><code>{issue}</code></td>" in html and f"<td>{option}" in html
+        for sentence in sols[0]["explanation"].values():
+            assert sentence.replace("'", "&#39;") in html
+    assert 'id="bargain-json" href="/api/bargain?solution=all"' in html
+
+
+def test_bargain_page_parties_and_imposed_terms(client):
+    html = _html(client, "/bargain", parties=["NOR", "SOU"], fix=["river.access=for", "army.cap="], solution="maxmin")
+    assert "Among NOR, SOU on" in html
+    assert '<option value="river.access=for" selected>' in html
+    assert 'data-solution="maxmin"' in html and 'data-solution="nash"' not in html
+    api = client.get("/api/bargain", params={"parties": "NOR,SOU", "fix": "river.access=for",
+                                             "solution": "maxmin"}).json()
+    assert api["solutions"]["maxmin"][0]["package"]["river.access"] == "for"
+    r = client.get("/bargain", params={"fix": "river.access=maybe"}, headers={"accept": "text/html"})
+    assert r.status_code == 422 and "maybe" in r.text
+
+
+def test_statements_browser_filters_and_links(client, seeded):
+    """Filters by party, issue, dates and words; each row links to its document; export links."""
+    html = _html(client, "/statements")
+    assert html.count('class="st-row"') == 3
+    sou = _html(client, "/statements", party="SOU")
+    assert sou.count('class="st-row"') == 2 and "access or nothing" not in sou
+    words = _html(client, "/statements", q="share the")
+    assert words.count('class="st-row"') == 1 and 'href="/documents/art-2"' in words
+    dated = _html(client, "/statements", since="2021-03-01", until="2021-12-31")
+    assert dated.count('class="st-row"') == 1
+    assert 'id="st-csv" href="/api/statements?since=2021-03-01&amp;until=2021-12-31&amp;limit=500&amp;format=csv"' in dated
+    assert 'href="javascript:' not in html  # the seeded javascript: URL is not a link
+    assert client.get("/statements", params={"party": "XXX"}, headers={"accept": "text/html"}).status_code == 404
+
+
+def test_plan_page_numbers_provisions_once_and_reads_as_prose(client):
+    html = _html(client, "/plans/southern-terms")
+    section = html.split('id="provisions"')[1].split("</ul>")[0]
+    assert "<ol" not in section and 'value="' not in section
+    assert section.count('<span class="prov-no">') == section.count("<li>")
+
+
+def test_verdict_shows_labels_not_parameter_ids():
+    from redline.render import parameter_labels, readable
+
+    class P:  # the bundled profile's parameter ids are snake_case; the page shows their labels
+        issues = {}
+    assert parameter_labels(P()) == {}
+    assert readable("troop_ceiling: 800000 is above the bound for UKR",
+                    {"troop_ceiling": "peacetime ceiling on the army"}) == \
+        "peacetime ceiling on the army: 800000 is above the bound for UKR"
+    assert readable("a.troop_ceiling_x", {"troop_ceiling": "label"}) == "a.troop_ceiling_x"
+
+
+def test_matrix_filters_and_exports(client):
+    html = _html(client, "/matrix", parties=["NOR", "SOU"], issues="army.cap", as_of="2020-06-01")
+    assert html.count('class="cell-btn"') == 2
+    assert 'id="export-csv" href="/api/matrix?as_of=2020-06-01&amp;parties=NOR%2CSOU&amp;issues=army.cap&amp;format=csv"' in html
+    csv = client.get("/api/matrix", params={"as_of": "2020-06-01", "parties": "NOR,SOU", "issues": "army.cap",
+                                            "format": "csv"}).text
+    assert len(csv.strip().splitlines()) == 3
+
+
+def test_empty_form_fields_mean_omitted(client, seeded):
+    """A submitted form sends empty date fields (as_of=, since=); they mean "not given"."""
+    assert _html(client, "/statements", party="", issue="", since="", until="", q="").count('class="st-row"') == 3
+    _html(client, "/bargain", as_of="", solution="all")
+    _html(client, "/matrix", as_of="")
+    _html(client, "/plans/southern-terms", as_of="")
+    r = client.get("/statements", params={"since": "June"}, headers={"accept": "text/html"})
+    assert r.status_code == 422 and "not a date" in r.text

@@ -11,6 +11,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 TOY = REPO / "tests" / "fixtures" / "profiles" / "toy"
 ARTIFACTS = REPO / "test-artifacts" / "web"
+# Starlette's TestClient sends Host: testserver; the real servers of the tests listen on 127.0.0.1.
+TEST_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 XSS_TEXT = ("Northland PM said access or nothing. <script>alert('xss-script')</script> "
             "<img src=x onerror=\"alert('xss-img')\"> \"><svg onload=alert(3)> "

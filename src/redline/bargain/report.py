@@ -13,6 +13,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from redline.bargain.packages import (SOLVERS, Conflict, Frontier, PlanFit, Solution, closest_package,
                                       conflicting_red_lines, pareto_frontier, plan_fit, plan_terms, ranked)
 from redline.bargain.utility import (DisagreementRule, UtilityRules, UtilityTable,
@@ -20,6 +22,94 @@ from redline.bargain.utility import (DisagreementRule, UtilityRules, UtilityTabl
 from redline.profile import Profile
 
 SOLUTION_NAMES = {"nash": "Nash", "maxmin": "max-min", "ks": "Kalai–Smorodinsky"}
+DEFAULT_TIME_LIMIT = 60.0
+"""Seconds per search, for ``redline bargain`` and ``/api/bargain`` alike: a search it stops
+reports its best package and the gap (``proven: false``) instead of running on."""
+
+
+# -- the report as a typed document (one schema for the CLI's --format json and the API) ------
+
+class RedLineOut(BaseModel):
+    party: str
+    issue: str
+    option: str
+
+
+class ConflictOut(BaseModel):
+    issue: str
+    imposed: str | None
+    red_lines: list[RedLineOut]
+    ruled_out_by: dict[str, list[str]]
+    explanation: str
+
+
+class ZoneOut(BaseModel):
+    size: int
+    empty: bool
+    allowed: dict[str, list[str]]
+    ruled_out: dict[str, dict[str, list[str]]]
+    conflicts: list[ConflictOut]
+    left_open: list[str]
+    size_without_open: int | None
+
+
+class SolutionOut(BaseModel):
+    name: str
+    found: bool
+    reason: str
+    package: dict[str, str] | None
+    equivalent: dict[str, list[str]]
+    satisfaction: dict[str, float | None]
+    gain: dict[str, float | None]
+    objective: float | None
+    proven: bool
+    bound: float | None
+    method: str
+    solves: int
+
+
+class ExplainedSolution(SolutionOut):
+    explanation: dict[str, str]
+
+
+class FrontierOut(BaseModel):
+    points: int
+    complete: bool
+    limit: int
+    packages: list[SolutionOut]
+
+
+class PlanFitOut(BaseModel):
+    plan: str
+    terms: dict[str, str]
+    crosses: list[RedLineOut]
+    satisfaction: dict[str, float | None]
+    uniform_gain: float | None
+    pareto_gain: float | None
+    dominated: bool | None
+    changes_to_closest: int | None
+    proven: bool
+    closest: SolutionOut | None
+
+
+class BargainResult(BaseModel):
+    """What ``redline bargain --format json`` prints and ``/api/bargain`` answers."""
+
+    profile: str
+    as_of: dt.date
+    parties: list[str]
+    issues: list[str]
+    open_issues: list[str]
+    imposed: dict[str, str]
+    notes: list[str]
+    no_deal: dict[str, float | None]
+    zone: ZoneOut
+    who_counts: str
+    no_deal_means: dict[str, str]
+    solutions: dict[str, list[ExplainedSolution]]
+    frontier: FrontierOut | None
+    plans: list[PlanFitOut]
+    closest: SolutionOut | None
 
 
 @dataclass
@@ -99,7 +189,14 @@ class BargainReport:
                           " — and gives up " + ("; ".join(losses) or "nothing") + ".")
         return out
 
+    def to_model(self) -> BargainResult:
+        """The report as the typed document both the CLI and the API publish."""
+        return BargainResult.model_validate(self._plain())
+
     def to_dict(self) -> dict[str, Any]:
+        return self.to_model().model_dump(mode="json")
+
+    def _plain(self) -> dict[str, Any]:
         t = self.table
         return {
             "profile": self.profile,
@@ -163,7 +260,7 @@ def bargain(profile: Profile, as_of: dt.date | None = None, parties: list[str] |
             solutions: list[str] | None = None, top: int = 1, fix: dict[str, str] | None = None,
             rules: UtilityRules | None = None, disagreement: DisagreementRule | None = None,
             frontier_limit: int = 25, closest: str | None = None,
-            time_limit: float | None = None) -> BargainReport:
+            time_limit: float | None = DEFAULT_TIME_LIMIT) -> BargainReport:
     """Everything ``redline bargain`` shows, for the profile's positions as of a date.
 
     ``time_limit`` (seconds) bounds each search; answers it stopped say so (``proven``)."""

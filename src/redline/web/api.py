@@ -1,27 +1,30 @@
-"""The REST API under /api: a thin shell over the library (each endpoint calls one function).
+"""The REST API under /api: a thin shell over the application layer (``redline.services``).
 
-Reads are open; writes need a bearer token. List endpoints answer JSON, or CSV with
-``?format=csv`` (or ``Accept: text/csv``).
+Each endpoint parses its parameters, calls one ``Workspace`` method and returns its typed
+result; no domain logic lives here. Reads are open; writes need a bearer token. List endpoints
+answer JSON, or CSV with ``?format=csv`` (or ``Accept: text/csv``). Every error has the body
+``ErrorBody`` (``redline.web.errors``) and is documented per endpoint in the OpenAPI schema.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import re
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from fastapi import (APIRouter, Body, Depends, File, HTTPException, Path, Query, Request, Response,
-                     UploadFile)
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Body, Depends, File, Path, Query, Request, Response, UploadFile
+from pydantic import BaseModel, Field, field_validator
 
-from redline.assess import Assessment, Comparison, assess, compare
+from redline.assess import Assessment, Comparison
+from redline.bargain.report import BargainResult
 from redline.errors import DataError, NotFound
 from redline.model import Document, Issue, Party, Plan, Position, Statement
+from redline.positions.timeline import Timeline
+from redline.services import Matrix, check_date, check_url, resolve_as_of
+from redline.services.workspace import IngestResult, Skipped, StatementsAdded, Workspace
 from redline.web import views
-from redline.web.backend import Backend
+from redline.web.errors import READ_ERRORS, WRITE_ERRORS
 from redline.web.security import require_token
 
 T = TypeVar("T")
@@ -31,8 +34,9 @@ MAX_OFFSET = 10**9
 TEXT_MAX = 200
 ID_MAX = 200
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", responses=READ_ERRORS)
 write = [Depends(require_token)]
+Backend = Workspace
 
 
 # --- shared parameters ------------------------------------------------------------------------
@@ -47,7 +51,7 @@ def clean(value: str | None, what: str) -> str | None:
     if value is None:
         return None
     if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", value):
-        raise HTTPException(422, f"{what} contains control characters")
+        raise DataError(f"{what} contains control characters")
     value = value.strip()
     return value or None
 
@@ -77,7 +81,9 @@ def no_nul(value: Any, what: str = "request") -> None:
 
 
 Fmt = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
-AsOf = Annotated[dt.date | None, Query(description="Positions as of this date (default: latest).")]
+AsOf = Annotated[dt.date | None, Query(description=(
+    "Positions as of this date. Omitted: the date of what is judged (a plan's date; the later "
+    "plan's for a comparison; today when no plan is judged). The answer's `as_of` says which."))]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 PlanId = Annotated[str, Path(min_length=1, max_length=ID_MAX)]
@@ -143,43 +149,6 @@ class DocumentDetail(BaseModel):
     statements: list[Statement]
 
 
-class Duplicate(BaseModel):
-    source: str
-    existing_id: str
-
-
-class Skipped(BaseModel):
-    source: str
-    reason: str
-
-
-class IngestResult(BaseModel):
-    """What an ingest did: ids stored, inputs already there (same text), inputs refused and why."""
-
-    stored: list[str]
-    duplicates: list[Duplicate]
-    skipped: list[Skipped]
-    renamed: dict[str, str]
-    statements: int
-    extracted: bool
-    note: str = ""
-
-
-class StatementsAdded(BaseModel):
-    document_id: str
-    added: int
-
-
-class BargainResult(BaseModel):
-    profile: str
-    as_of: dt.date | None
-    parties: list[str]
-    issues: list[str]
-    conflicts: list[dict[str, Any]]
-    solutions: list[dict[str, Any]]
-    notes: list[str]
-
-
 # --- profile ----------------------------------------------------------------------------------
 
 def _profile_info(b: Backend) -> ProfileInfo:
@@ -235,53 +204,24 @@ def list_positions(request: Request, as_of: AsOf = None,
                    party: Annotated[str | None, Query(max_length=TEXT_MAX, description="comma-separated ids")] = None,
                    issue: Annotated[str | None, Query(max_length=TEXT_MAX, description="comma-separated ids")] = None,
                    format: Fmt = "json", b: Backend = Depends(backend)):
-    """Each (party, issue)'s latest curated position on or before ``as_of``."""
-    parties = id_list(party, "party")
-    issues = id_list(issue, "issue")
-    for i in issues or []:
-        b.profile.issue(i)
-    found = b.profile.positions_as_of(as_of, parties)
-    if parties:
-        for p in parties:
-            b.profile.party(p)
-    items = [pos for (p, i), pos in found.items() if issues is None or i in issues]
+    """Each (party, issue)'s latest curated position on or before ``as_of`` (omitted: today)."""
+    items = b.positions(as_of, id_list(party, "party"), id_list(issue, "issue"))
     if wants_csv(request, format):
-        return csv_response(views.position_rows(items), f"positions-{as_of or 'latest'}")
+        return csv_response(views.position_rows(items), f"positions-{resolve_as_of(as_of)}")
     return items
 
 
-@router.get("/matrix", response_model=views.Matrix, responses=CSV_DOC, tags=["positions"])
+@router.get("/matrix", response_model=Matrix, responses=CSV_DOC, tags=["positions"])
 def get_matrix(request: Request, as_of: AsOf = None,
                parties: Annotated[str | None, Query(max_length=TEXT_MAX, description="comma-separated ids")] = None,
+               issues: Annotated[str | None, Query(max_length=TEXT_MAX, description="comma-separated ids")] = None,
                format: Fmt = "json", b: Backend = Depends(backend)):
     """The party × issue matrix as of a date, each cell with its evidence quotes."""
-    ids = id_list(parties, "parties")
-    m = _matrix_cached(b, as_of, ids)
+    m = b.matrix(as_of, id_list(parties, "parties"), id_list(issues, "issues"))
     if wants_csv(request, format):
         rows = [c.model_dump(mode="json") for c in m.cells]
-        return csv_response(rows, f"matrix-{as_of or 'latest'}")
-    # The profile does not change while serving: keep the encoded body, skip re-validation.
-    cache = b.__dict__.setdefault("_matrix_json", {})
-    key = (as_of, tuple(ids) if ids else None)
-    body = cache.get(key)
-    if body is None:
-        body = m.model_dump_json().encode()
-        if len(cache) > 256:
-            cache.clear()
-        cache[key] = body
-    return Response(body, media_type="application/json")
-
-
-def _matrix_cached(b: Backend, as_of: dt.date | None, parties: list[str] | None) -> views.Matrix:
-    cache = b.__dict__.setdefault("_matrix_cache", {})
-    key = (as_of, tuple(parties) if parties else None)
-    m = cache.get(key)
-    if m is None:
-        m = views.matrix(b.profile, as_of, parties)
-        if len(cache) > 256:
-            cache.clear()
-        cache[key] = m
-    return m
+        return csv_response(rows, f"matrix-{m.as_of}")
+    return Response(m.model_dump_json().encode(), media_type="application/json")
 
 
 # --- statements and documents -----------------------------------------------------------------
@@ -314,14 +254,29 @@ def list_documents(request: Request, q: Annotated[str | None, Query(max_length=T
     return Page[DocumentSummary](items=items, total=total, limit=limit, offset=offset)
 
 
-@router.get("/documents/{document_id}", response_model=DocumentDetail, tags=["documents"])
+@router.get("/documents/{document_id:path}", response_model=DocumentDetail, tags=["documents"])
 def get_document(document_id: Annotated[str, Path(max_length=ID_MAX)], b: Backend = Depends(backend)):
     doc = b.document(clean(document_id, "document id") or "")
     return DocumentDetail(document=doc, statements=b.document_statements(doc.id))
 
 
+ID_RE = re.compile(r"^[^\x00-\x1f\x7f\\]+$")
+
+
+def check_id(value: str, what: str = "id") -> str:
+    """Ids may contain ``/`` (``redline ingest folder/`` makes such ids) but no path tricks:
+    no empty, ``.`` or ``..`` segment, no leading or trailing slash, no backslash or control
+    characters. Pages link to them with every ``/`` escaped, so they stay inside the app."""
+    if not ID_RE.match(value) or value.startswith("/") or value.endswith("/") or any(
+            seg in ("", ".", "..") for seg in value.split("/")):
+        raise ValueError(f"{what} {value[:80]!r} is not a safe id: no control characters, backslashes, "
+                         "leading or trailing '/', or empty, '.' or '..' segments")
+    return value
+
+
 class DocumentIn(BaseModel):
-    """A document to ingest; ``id`` defaults to a hash of the text."""
+    """A document to ingest; ``id`` defaults to a hash of the text. ``url`` must be http(s) and
+    ``date`` within 1900-01-01 … today + 1 year: anything else is refused (422), not dropped."""
 
     id: str | None = Field(None, min_length=1, max_length=ID_MAX)
     text: str = Field(min_length=1)
@@ -331,25 +286,61 @@ class DocumentIn(BaseModel):
     author: str = ""
     date: dt.date | None = None
 
+    @field_validator("id")
+    @classmethod
+    def _safe_id(cls, v: str | None) -> str | None:
+        return None if v is None else check_id(v, "document id")
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, v: str | None) -> str | None:
+        try:
+            return check_url(v, "url")
+        except DataError as exc:
+            raise ValueError(exc.render()) from None
+
+    @field_validator("date")
+    @classmethod
+    def _sane_date(cls, v: dt.date | None) -> dt.date | None:
+        try:
+            return check_date(v, "date")
+        except DataError as exc:
+            raise ValueError(exc.render()) from None
+
     def to_document(self) -> Document:
         no_nul(self, "document")
-        url = self.url if self.url and self.url.startswith(("http://", "https://")) else None
         return Document(id=self.id or "doc-" + hashlib.sha256(self.text.encode()).hexdigest()[:16],
-                        text=self.text, title=self.title, url=url, outlet=self.outlet, author=self.author,
+                        text=self.text, title=self.title, url=self.url, outlet=self.outlet, author=self.author,
                         date=self.date, date_source="request" if self.date else "")
 
 
-@router.post("/documents", response_model=IngestResult, status_code=201, dependencies=write, tags=["documents"])
-def add_documents(docs: Annotated[list[DocumentIn], Body(min_length=1, max_length=500)],
+def _written(response: Response, stored: int) -> None:
+    """201 only when something was stored; 200 when the request changed nothing."""
+    response.status_code = 201 if stored else 200
+
+
+INGEST_DOC = {**WRITE_ERRORS, 200: {"model": IngestResult, "description": "nothing new stored (all duplicates "
+                                    "or skipped); each input's outcome is in `items`"},
+              201: {"model": IngestResult, "description": "at least one document stored"}}
+
+
+@router.post("/documents", response_model=IngestResult, status_code=201, dependencies=write, tags=["documents"],
+             responses=INGEST_DOC)
+def add_documents(docs: Annotated[list[DocumentIn], Body(min_length=1, max_length=500)], response: Response,
                   extract: bool = Query(True, description="run statement extraction (when installed)"),
                   b: Backend = Depends(backend)):
-    """Ingest documents (JSON): store them and extract their statements."""
-    return b.ingest([d.to_document() for d in docs], extract=extract)
+    """Ingest documents (JSON): store them and extract their statements.
+
+    Each input gets its outcome in ``items`` (stored, duplicate, or skipped with the reason): a
+    document the extractor cannot read is skipped and the rest of the batch is still stored."""
+    result = b.ingest([d.to_document() for d in docs], extract=extract)
+    _written(response, len(result.stored))
+    return result
 
 
 @router.post("/documents/upload", response_model=IngestResult, status_code=201, dependencies=write,
-             tags=["documents"])
-async def upload_documents(files: list[UploadFile] = File(...), extract: bool = Query(True),
+             tags=["documents"], responses=INGEST_DOC)
+async def upload_documents(response: Response, files: list[UploadFile] = File(...), extract: bool = Query(True),
                            b: Backend = Depends(backend)):
     """Ingest uploaded files (text, Markdown, HTML; UTF-8), read like ``redline ingest`` reads them."""
     from starlette.concurrency import run_in_threadpool
@@ -357,17 +348,17 @@ async def upload_documents(files: list[UploadFile] = File(...), extract: bool = 
     from redline.ingest.readers import read_text_document
 
     docs = []
-    skipped = []
+    skipped: list[Skipped] = []
     for f in files:
         raw = await f.read()
         name = (f.filename or "upload")[:ID_MAX]
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            skipped.append({"source": name, "reason": "not UTF-8 text"})
+            skipped.append(Skipped(source=name, reason="not UTF-8 text"))
             continue
         if "\x00" in text:
-            skipped.append({"source": name, "reason": "binary data (NUL bytes)"})
+            skipped.append(Skipped(source=name, reason="binary data (NUL bytes)"))
             continue
         suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
         doc_id = "upload-" + hashlib.sha256(raw).hexdigest()[:16]
@@ -375,22 +366,29 @@ async def upload_documents(files: list[UploadFile] = File(...), extract: bool = 
         if isinstance(item, Document):
             docs.append(item)
         else:
-            skipped.append({"source": name, "reason": getattr(item, "reason", "unreadable")})
-    result = await run_in_threadpool(b.ingest, docs, extract) if docs else {
-        "stored": [], "duplicates": [], "skipped": [], "renamed": {}, "statements": 0, "extracted": False}
-    result["skipped"] = list(result.get("skipped", [])) + skipped
+            skipped.append(Skipped(source=name, reason=getattr(item, "reason", "unreadable")))
+    if docs:
+        result = await run_in_threadpool(b.ingest, docs, extract, skipped)
+    else:
+        b.need_store()
+        result = IngestResult(stored=[], duplicates=[], skipped=skipped, renamed={}, statements=0, extracted=False)
+    _written(response, len(result.stored))
     return result
 
 
-@router.post("/documents/{document_id}/statements", response_model=StatementsAdded, status_code=201,
-             dependencies=write, tags=["statements"])
+@router.post("/documents/{document_id:path}/statements", response_model=StatementsAdded, status_code=201,
+             dependencies=write, tags=["statements"],
+             responses={**WRITE_ERRORS, 200: {"model": StatementsAdded, "description": "nothing new: every "
+                                              "statement is on the document already"}})
 def add_statements(document_id: Annotated[str, Path(max_length=ID_MAX)],
-                   statements: Annotated[list[Statement], Body(min_length=1, max_length=1000)],
+                   statements: Annotated[list[Statement], Body(min_length=1, max_length=1000)], response: Response,
                    b: Backend = Depends(backend)):
-    """Add statements to a stored document (for curated or externally extracted statements)."""
+    """Add statements to a stored document (curated or externally extracted). Statements the
+    document already has are counted in ``duplicates`` and not stored twice."""
     no_nul(statements, "statement")
-    n = b.add_statements(document_id, statements)
-    return StatementsAdded(document_id=document_id, added=n)
+    out = b.add_statements(document_id, statements)
+    _written(response, out.added)
+    return out
 
 
 # --- plans ------------------------------------------------------------------------------------
@@ -413,14 +411,15 @@ def get_plan(plan_id: PlanId, b: Backend = Depends(backend)):
     return b.plan(plan_id)
 
 
-@router.post("/plans", response_model=Plan, status_code=201, dependencies=write, tags=["plans"])
+@router.post("/plans", response_model=Plan, status_code=201, dependencies=write, tags=["plans"],
+             responses=WRITE_ERRORS)
 def create_plan(plan: Plan, b: Backend = Depends(backend)):
     """Save a new plan (checked against the profile's issues, options and parties)."""
     no_nul(plan, "plan")
     return b.save_plan(plan, replace=False)
 
 
-@router.put("/plans/{plan_id}", response_model=Plan, dependencies=write, tags=["plans"])
+@router.put("/plans/{plan_id}", response_model=Plan, dependencies=write, tags=["plans"], responses=WRITE_ERRORS)
 def replace_plan(plan_id: PlanId, plan: Plan, b: Backend = Depends(backend)):
     if plan.id != plan_id:
         raise DataError(f"the body's id {plan.id!r} is not the URL's {plan_id!r}")
@@ -428,29 +427,10 @@ def replace_plan(plan_id: PlanId, plan: Plan, b: Backend = Depends(backend)):
     return b.save_plan(plan, replace=True)
 
 
-@router.delete("/plans/{plan_id}", status_code=204, dependencies=write, tags=["plans"])
+@router.delete("/plans/{plan_id}", status_code=204, dependencies=write, tags=["plans"], responses=WRITE_ERRORS)
 def delete_plan(plan_id: PlanId, b: Backend = Depends(backend)):
     b.delete_plan(plan_id)
     return Response(status_code=204)
-
-
-def _plan_key(plan: Plan) -> str:
-    return hashlib.sha256(plan.model_dump_json().encode()).hexdigest()[:16]
-
-
-def assessment_of(b: Backend, plan_id: str, as_of: dt.date | None,
-                  parties: list[str] | None = None) -> Assessment:
-    plan = b.plan(plan_id)
-    data = b.cached_json("assess", {"plan": _plan_key(plan), "as_of": as_of, "parties": parties},
-                         lambda: assess(b.profile, plan, as_of=as_of, parties=parties).model_dump(mode="json"))
-    return Assessment.model_validate(data)
-
-
-def comparison_of(b: Backend, a: str, c: str, as_of: dt.date | None) -> Comparison:
-    pa, pb = b.plan(a), b.plan(c)
-    data = b.cached_json("compare", {"a": _plan_key(pa), "b": _plan_key(pb), "as_of": as_of},
-                         lambda: compare(b.profile, pa, pb, as_of=as_of).model_dump(mode="json"))
-    return Comparison.model_validate(data)
 
 
 def _assess_rows(a: Assessment) -> list[dict[str, Any]]:
@@ -465,7 +445,7 @@ def _assess_rows(a: Assessment) -> list[dict[str, Any]]:
 def plan_assessment(request: Request, plan_id: PlanId, as_of: AsOf = None, format: Fmt = "json",
                     b: Backend = Depends(backend)):
     """The plan's scorecard: per-party satisfaction, red lines crossed, durability, verdict."""
-    a = assessment_of(b, plan_id, as_of)
+    a = b.assessment(plan_id, as_of)
     if wants_csv(request, format):
         return csv_response(_assess_rows(a), f"assessment-{plan_id}")
     return a
@@ -477,10 +457,7 @@ def assess_endpoint(request: Request, plan: Annotated[str, Query(min_length=1, m
                     parties: Annotated[str | None, Query(max_length=TEXT_MAX)] = None,
                     format: Fmt = "json", b: Backend = Depends(backend)):
     """Assess a plan (bundled or saved) against the parties' positions as of a date."""
-    ids = id_list(parties, "parties")
-    for p in ids or []:
-        b.profile.party(p)
-    a = assessment_of(b, plan, as_of, ids)
+    a = b.assessment(plan, as_of, id_list(parties, "parties"))
     if wants_csv(request, format):
         return csv_response(_assess_rows(a), f"assessment-{plan}")
     return a
@@ -491,80 +468,50 @@ def compare_endpoint(request: Request, a: Annotated[str, Query(min_length=1, max
                      b_: Annotated[str, Query(alias="b", min_length=1, max_length=ID_MAX)],
                      as_of: AsOf = None, format: Fmt = "json", b: Backend = Depends(backend)):
     """Two plans side by side by issue, with a word-level redline and each party's before → after."""
-    c = comparison_of(b, a, b_, as_of)
+    c = b.comparison(a, b_, as_of)
     if wants_csv(request, format):
         rows = [{k: v for k, v in ch.model_dump(mode="json").items() if k != "redline"} for ch in c.changes]
         return csv_response(rows, f"compare-{a}-{b_}")
     return c
 
 
+def parse_fix(b: Backend, terms: list[str] | None) -> dict[str, str]:
+    """``issue=option`` terms to impose, checked against the profile (as ``--fix`` is)."""
+    out: dict[str, str] = {}
+    for term in terms or []:
+        issue, sep, option = (clean(term, "fix") or "").partition("=")
+        if not sep:
+            raise DataError(f"fix {term[:80]!r} is not issue=option", fix="give ISSUE=OPTION with ids from the profile's issues.yaml")
+        spec = b.profile.issue(issue.strip())
+        if option.strip() not in spec.option_ids:
+            raise DataError(f"option {option.strip()!r} is not on the scale of issue {spec.id}",
+                            fix=f"use one of {spec.option_ids}")
+        out[spec.id] = option.strip()
+    return out
+
+
 @router.get("/bargain", response_model=BargainResult, tags=["analysis"])
 def bargain_endpoint(as_of: AsOf = None, parties: Annotated[str | None, Query(max_length=TEXT_MAX)] = None,
-                     solution: Literal["all", "nash", "maxmin", "kalai_smorodinsky"] = "all",
+                     solution: Literal["all", "nash", "maxmin", "ks"] = "all",
+                     top: Annotated[int, Query(ge=1, le=10, description="best N packages of each solution")] = 1,
+                     fix: Annotated[list[str] | None, Query(max_length=20, description="impose issue=option (repeatable)")] = None,
+                     time_limit: Annotated[float | None, Query(gt=0, le=600, description=(
+                         "seconds per search, at most the server's limit (default 60, as the CLI)"))] = None,
                      b: Backend = Depends(backend)):
-    """Packages (one option per issue) that no party's red line rules out, by bargaining solution."""
-    ids = id_list(parties, "parties")
-    return b.cached_json("bargain", {"as_of": as_of, "parties": ids, "solution": solution},
-                         lambda: _bargain(b, as_of, ids, solution))
+    """``redline bargain`` over HTTP: the zone (or the conflicting red lines and what is left
+    without them), Nash / max-min / Kalai–Smorodinsky packages with their explanation, the
+    Pareto frontier and each bundled plan against the zone. Same document as ``--format json``."""
+    names = None if solution == "all" else [solution]
+    return b.bargain(as_of, id_list(parties, "parties"), names, top, parse_fix(b, fix), time_limit)
 
 
-def _plain(x: Any) -> Any:
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return {f.name: _plain(getattr(x, f.name)) for f in dataclasses.fields(x)}
-    if isinstance(x, dict):
-        return {str(k): _plain(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_plain(v) for v in x]
-    if hasattr(x, "tolist"):
-        return x.tolist()
-    if isinstance(x, float) and x != x:
-        return None
-    return x
-
-
-def _bargain(b: Backend, as_of: dt.date | None, parties: list[str] | None, solution: str) -> dict:
-    try:
-        from redline.bargain import packages as pk
-        from redline.bargain.utility import utilities_from_positions
-    except ImportError as exc:
-        raise HTTPException(501, f"bargaining is not available in this build ({exc})") from None
-    table = utilities_from_positions(b.profile, as_of=as_of, parties=parties)
-    conflicts = pk.conflicting_red_lines(table)
-    solvers = {"nash": pk.nash, "maxmin": pk.maxmin, "kalai_smorodinsky": pk.kalai_smorodinsky}
-    chosen = solvers if solution == "all" else {solution: solvers[solution]}
-    solutions = []
-    if not conflicts:
-        for name, fn in chosen.items():
-            s = fn(table)
-            d = _plain(s)
-            d.pop("choice", None)
-            d["name"] = d.get("name") or name
-            solutions.append(d)
-    return {"profile": b.profile.id, "as_of": as_of, "parties": list(table.parties), "issues": list(table.issues),
-            "conflicts": [dict(_plain(c), explanation=c.explain()) for c in conflicts],
-            "solutions": solutions, "notes": list(table.notes)}
-
-
-@router.get("/timeline", response_model=views.Timeline, responses=CSV_DOC, tags=["statements"])
+@router.get("/timeline", response_model=Timeline, responses=CSV_DOC, tags=["statements"])
 def timeline_endpoint(request: Request, party: Annotated[str, Query(min_length=1, max_length=ID_MAX)],
                       issue: Annotated[str, Query(min_length=1, max_length=ID_MAX)],
                       format: Fmt = "json", b: Backend = Depends(backend)):
-    """A party's stance on an issue over time: curated positions and every stored statement."""
-    return timeline_of(b, party, issue, csv=wants_csv(request, format))
-
-
-def timeline_of(b: Backend, party: str, issue: str, csv: bool = False, limit: int = 1000):
-    b.profile.party(party)
-    b.profile.issue(issue)
-    statements: list[Statement] = []
-    total = 0
-    if b.store is not None:
-        statements, total = b.statements(party=party, issue=issue, limit=limit, offset=0)
-    t = views.timeline(b.profile, party, issue, statements, total, b.store is not None)
-    if csv:
-        return csv_response(views.to_rows(t.statements), f"timeline-{party}-{issue}")
+    """A party's stance on an issue over time: curated positions and the dated statements
+    (``redline timeline``'s entries, shifts marked); undated statements are counted."""
+    t = b.timeline(clean(party, "party") or "", clean(issue, "issue") or "")
+    if wants_csv(request, format):
+        return csv_response(views.to_rows(t.entries), f"timeline-{party}-{issue}")
     return t
-
-
-def error_json(status: int, detail: Any) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status)

@@ -2,13 +2,13 @@
 
 ``create_app(profile=…, store=…)`` for tests and embedding; ``app_from_env()`` is the factory
 ``redline serve`` hands to uvicorn (so each worker process builds its own app from the
-environment: REDLINE_PROFILE, REDLINE_DATABASE_URL, REDLINE_WEB_NO_DB).
+environment, read once into ``redline.services.Settings``: REDLINE_PROFILE, REDLINE_DATABASE_URL,
+REDLINE_WEB_NO_DB, REDLINE_ALLOWED_HOSTS, REDLINE_CACHE_ENTRIES, REDLINE_CACHE_BYTES).
 """
 
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from redline import __version__
-from redline.errors import DataError, NotFound, RedlineError
-from redline.profile import Profile, ProfileErrors, load_profile
-from redline.web.backend import Backend, Conflict, StoreMissing, open_store, store_available
+from redline.errors import RedlineError
+from redline.profile import Profile, load_profile
+from redline.services import Settings, Workspace
+from redline.web.backend import open_store, store_available
+from redline.web.errors import CatchErrors, HostCheck, error_body, status_of
 from redline.web.security import DEFAULT_MAX_BODY, DEFAULT_MAX_UPLOAD, BodySizeLimit, SecurityHeaders
 
 log = logging.getLogger("redline.web")
@@ -46,33 +48,25 @@ def _swagger_dir() -> Path | None:
     return path if (path / "swagger-ui-bundle.js").is_file() else None
 
 
-def _status_of(exc: Exception) -> tuple[int, Any]:
-    if isinstance(exc, NotFound):
-        return 404, str(exc)
-    if isinstance(exc, Conflict):
-        return 409, str(exc)
-    if isinstance(exc, StoreMissing):
-        return 503, str(exc)
-    if isinstance(exc, ProfileErrors):
-        return 422, [e.render() for e in exc.errors]
-    if isinstance(exc, DataError):
-        return 422, exc.render()
-    return 400, str(exc)
-
-
 def create_app(profile: Profile | str | None = None, store: Any | None = None, *,
                database_url: str | None = None, use_database: bool = True,
-               max_body: int = DEFAULT_MAX_BODY, max_upload: int = DEFAULT_MAX_UPLOAD) -> FastAPI:
-    """Build the app. ``store`` wins over ``database_url``; ``use_database=False`` runs without one."""
+               max_body: int = DEFAULT_MAX_BODY, max_upload: int = DEFAULT_MAX_UPLOAD,
+               settings: Settings | None = None, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """Build the app. ``store`` wins over ``database_url``; ``use_database=False`` runs without one.
+
+    ``allowed_hosts`` (default: the settings', loopback unless REDLINE_ALLOWED_HOSTS says more)
+    are the names the Host header may carry; ``["*"]`` turns the check off."""
+    settings = settings or Settings()
     prof = profile if isinstance(profile, Profile) else load_profile(profile)
     if store is None and use_database and store_available():
         store = open_store(database_url)
-    backend = Backend(prof, store)
+    backend = Workspace(prof, store, settings)
 
     app = FastAPI(title="redline", version=__version__, docs_url=None, redoc_url=None,
                   description="Peace plans and negotiating positions, with the evidence shown. "
                               "Reads are open; writes need `Authorization: Bearer <token>`.")
     app.state.backend = backend
+    app.state.workspace = backend
 
     from redline.web import api, pages
 
@@ -101,7 +95,7 @@ def create_app(profile: Profile | str | None = None, store: Any | None = None, *
 
     @app.exception_handler(RedlineError)
     async def redline_error(request: Request, exc: RedlineError) -> Response:
-        status, detail = _status_of(exc)
+        status, detail = status_of(exc)
         return _error(request, status, detail)
 
     @app.exception_handler(HTTPException)
@@ -130,19 +124,23 @@ def create_app(profile: Profile | str | None = None, store: Any | None = None, *
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
         return _error(request, 422, errors)
 
+    # Outermost last: the security headers wrap everything, the Host check and the 500 catcher too.
+    app.add_middleware(CatchErrors)
     app.add_middleware(BodySizeLimit, max_body=max_body, max_upload=max_upload)
+    app.add_middleware(HostCheck, allowed=list(allowed_hosts if allowed_hosts is not None
+                                               else settings.allowed_hosts))
     app.add_middleware(SecurityHeaders)
     return app
 
 
 def _error(request: Request, status: int, detail: Any, headers: dict | None = None) -> Response:
+    """An error in the one shape: JSON for the API and scripts, a page for browsers."""
+    body = error_body(status, detail)
     if request.url.path.startswith("/api") or "text/html" not in request.headers.get("accept", ""):
-        return JSONResponse({"detail": detail}, status_code=status, headers=headers)
+        return JSONResponse(body, status_code=status, headers=headers)
     from redline.web import pages
 
-    message = detail if isinstance(detail, str) else "; ".join(
-        d if isinstance(d, str) else str(d.get("msg", d)) for d in detail) if isinstance(detail, list) else str(detail)
-    return pages.render(request, "error.html.j2", status_code=status, status=status, message=message)
+    return pages.render(request, "error.html.j2", status_code=status, status=status, message=body["detail"])
 
 
 def _endpoint_list(app: FastAPI) -> list[dict[str, Any]]:
@@ -158,7 +156,7 @@ def _endpoint_list(app: FastAPI) -> list[dict[str, Any]]:
 
 
 def app_from_env() -> FastAPI:
-    """uvicorn factory: every worker builds the same app from the environment."""
-    return create_app(os.environ.get("REDLINE_PROFILE") or None,
-                      database_url=os.environ.get("REDLINE_DATABASE_URL") or None,
-                      use_database=os.environ.get("REDLINE_WEB_NO_DB", "") not in ("1", "true", "yes"))
+    """uvicorn factory: every worker builds the same app from the environment (read once)."""
+    settings = Settings.from_env()
+    return create_app(settings.profile, database_url=settings.database_url,
+                      use_database=settings.use_database, settings=settings)

@@ -20,6 +20,10 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on (loop
           no_db: bool = typer.Option(False, "--no-db", help="Serve the profile only (no documents, statements, "
                                                                "saved plans or writes)."),
           log_level: str = typer.Option("info", help="uvicorn log level."),
+          allowed_hosts: Optional[str] = typer.Option(
+              None, "--allowed-hosts", envvar="REDLINE_ALLOWED_HOSTS",
+              help="Comma-separated names the Host header may carry (default: loopback names and --host; "
+                   "'*' turns the check off)."),
           ) -> None:
     """Serve the REST API (/api, OpenAPI at /docs) and the web UI at http://HOST:PORT."""
     try:
@@ -39,6 +43,12 @@ def serve(host: str = typer.Option("127.0.0.1", help="Address to listen on (loop
         os.environ["REDLINE_DATABASE_URL"] = db
     if no_db:
         os.environ["REDLINE_WEB_NO_DB"] = "1"
+    from redline.services.settings import LOOPBACK_HOSTS
+
+    hosts = [h.strip() for h in (allowed_hosts or "").split(",") if h.strip()] or list(LOOPBACK_HOSTS)
+    if not allowed_hosts and host not in ("0.0.0.0", "::", "") and host not in hosts:
+        hosts.append(host)  # the address it listens on is a name clients may use
+    os.environ["REDLINE_ALLOWED_HOSTS"] = ",".join(hosts)
     if not no_db:
         from redline.store import open_store
 

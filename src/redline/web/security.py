@@ -105,10 +105,9 @@ class BodySizeLimit:
 
 
 async def _reject(send: Send, limit: int) -> None:
-    body = (f'{{"detail":"request body too large (limit {limit} bytes)"}}').encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
+    from redline.web.errors import send_error
+
+    await send_error(send, 413, f"request body too large (limit {limit} bytes)")
 
 
 bearer = HTTPBearer(auto_error=False, description="A token made with `redline token create --name NAME`.")

@@ -25,7 +25,7 @@
     traces.push({ x: xs, y: ys, mode: "lines+markers", line: { shape: "hv", width: 3, color: "#1d2330" },
       name: "curated position", hoverinfo: "x+name", customdata: xs.map(function (_, i) { return ["pos", i]; }) });
   }
-  var dated = t.statements.map(function (s, i) { return [s, i]; }).filter(function (p) { return p[0].date; });
+  var dated = t.entries.map(function (s, i) { return [s, i]; }).filter(function (p) { return p[0].date; });
   if (dated.length) {
     traces.push({ x: dated.map(function (p) { return p[0].date; }),
       // just above the step line, so a statement and a position on the same day are both clickable
@@ -43,12 +43,12 @@
 
   var body = document.getElementById("quote-body");
   function showStatement(i) {
-    var s = t.statements[i];
+    var s = t.entries[i];
     if (!s || !body) return;
     var q = document.createElement("blockquote"); q.className = "quote";
     var p = document.createElement("p"); p.textContent = "\u201c" + s.quote + "\u201d"; q.appendChild(p);
     var f = document.createElement("footer");
-    f.textContent = "\u2014 " + (s.speaker || "unattributed") + ", " + (s.date || "undated") + " \u00b7 " + s.option +
+    f.textContent = "\u2014 " + (s.speaker || "unattributed") + ", " + (s.date || "undated") + " \u00b7 " + s.stance +
       (s.red_line ? " \u00b7 red line" : "");
     q.appendChild(f);
     var links = document.createElement("p"); links.className = "small";
