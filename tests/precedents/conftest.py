@@ -40,7 +40,7 @@ def profile_dir(tmp_path_factory) -> Path:
     """The bundled profile without its plans, which other people edit while these tests run."""
     root = tmp_path_factory.mktemp("profile") / "russia-ukraine"
     (root / "plans").mkdir(parents=True)
-    for name in ("profile.yaml", "issues.yaml", "parties.yaml", "cases.yaml"):
+    for name in ("profile.yaml", "issues.yaml", "parties.yaml", "cases.yaml", "precedents.yaml"):
         shutil.copy(BUNDLED / name, root / name)
     (root / "plans" / "minsk-like.yaml").write_text(yaml.safe_dump(minsk_plan_data(), sort_keys=False),
                                                     encoding="utf-8")

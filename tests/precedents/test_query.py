@@ -17,11 +17,11 @@ def test_mechanism_table_covers_every_profile_mechanism():
 
 
 def test_every_bundled_issue_has_known_codes_or_a_note(rprofile, pax):
-    """issues.yaml is the mapping: each issue gives PA-X codes that exist, or says why there are none."""
+    """precedents.yaml (else issues.yaml) maps each issue to PA-X codes that exist, or says why not."""
     warnings: list[str] = []
     clauses, missing = profile_clauses(rprofile, pax.codes, warnings)
     assert warnings == []
-    assert {c.id for c in clauses} | {u.id for u in missing} >= set(rprofile.issues)
+    assert {c.issue for c in clauses} | {u.id.split(":")[0] for u in missing} >= set(rprofile.issues)
     for u in missing:
         assert u.note.startswith("PA-X"), u.id
 
@@ -54,14 +54,21 @@ def test_issues_without_codes_are_reported_with_the_profile_note(rprofile, pax):
     assert q.issue_ids == ["ceasefire", "alliance.nato", "security.guarantees"]
 
 
-def test_unknown_profile_code_is_a_warning_not_a_crash(rprofile, pax):
-    issue = rprofile.issues["ceasefire"]
-    rprofile.issues["ceasefire"] = issue.model_copy(update={"pax_codes": ["Ce", "NoSuchCode"]})
-    try:
-        plan = make_plan(Provision(number="1", text="Ceasefire.", issue="ceasefire", option="for"))
-        q = plan_query(plan, rprofile, pax.codes)
-    finally:
-        rprofile.issues["ceasefire"] = issue
+def test_unknown_profile_code_is_a_warning_not_a_crash(profile_dir, pax, tmp_path):
+    import shutil
+
+    import yaml
+
+    from redline.profile import load_profile
+
+    root = tmp_path / "russia-ukraine"
+    shutil.copytree(profile_dir, root)
+    cfg = yaml.safe_load((root / "precedents.yaml").read_text(encoding="utf-8"))
+    cfg["issue_codes"]["ceasefire"]["for"]["codes"] = ["Ce", "NoSuchCode"]
+    (root / "precedents.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False), encoding="utf-8")
+    prof = load_profile(root)
+    plan = make_plan(Provision(number="1", text="Ceasefire.", issue="ceasefire", option="for"))
+    q = plan_query(plan, prof, pax.codes)
     assert q.clauses[0].codes == ["Ce"]
     assert any("NoSuchCode" in w for w in q.warnings)
 

@@ -18,6 +18,7 @@ from redline.errors import DataError
 from redline.model import Plan
 from redline.precedents.pax import PaxData
 from redline.precedents.query import Clause, Query, Unexpressed
+from redline.precedents.outcomes import MechanismHold, hold_rates, plan_mechanisms, wilson
 from redline.precedents.search import _pick
 
 if TYPE_CHECKING:
@@ -26,14 +27,16 @@ if TYPE_CHECKING:
 DEFAULT_THRESHOLD = 0.10
 DEFAULT_MIN_GROUP = 20
 GROUP_ORDER = ("stage_type", "type", "stage", "overall")
-# Issues a ceasefire-stage document settles; a plan addressing only these is compared with ceasefires.
-CEASEFIRE_ISSUES = {"ceasefire", "humanitarian.exchange", "process.talks", "territory.freeze_line"}
 
 
 class Count(BaseModel):
+    """k of n agreements, with the share and its 95% Wilson interval."""
+
     k: int
     n: int
     share: float | None = None
+    low: float | None = None
+    high: float | None = None
 
 
 class BaseRateRow(BaseModel):
@@ -48,6 +51,8 @@ class BaseRateRow(BaseModel):
     stage_type: Count | None = None
     reference: str
     unusual: bool
+    direction: str = "unknown"
+    note: str = ""
 
 
 class BaseRates(BaseModel):
@@ -62,6 +67,8 @@ class BaseRates(BaseModel):
     rows: list[BaseRateRow]
     code_rows: list[BaseRateRow] = Field(default_factory=list)
     not_expressible: list[Unexpressed] = Field(default_factory=list)
+    mechanism_holds: list[MechanismHold] = Field(
+        default_factory=list, description="how often curated agreements with each mechanism held (outcome table)")
 
     @property
     def unusual(self) -> list[BaseRateRow]:
@@ -69,10 +76,17 @@ class BaseRates(BaseModel):
 
 
 def infer_stage(plan: Plan, profile: "Profile") -> tuple[str, str]:
-    """A plan's PA-X stage by what it covers: ceasefire-only, partial, or comprehensive."""
+    """A plan's PA-X stage by what it covers: ceasefire-only, partial, or comprehensive.
+
+    Which issues a ceasefire-stage document settles is the profile's call (``ceasefire_issues``
+    in precedents.yaml); without that list no plan is inferred to be a ceasefire.
+    """
+    from redline.precedents.config import load_config
+
+    cease = set(load_config(profile).ceasefire_issues)
     issues = set(plan.terms())
-    if issues and issues <= CEASEFIRE_ISSUES:
-        return "Cea", "inferred: the plan only addresses ceasefire, exchanges, the line or talks"
+    if issues and cease and issues <= cease:
+        return "Cea", f"inferred: the plan only addresses {', '.join(sorted(cease))} (the profile's ceasefire issues)"
     share = len(issues) / max(len(profile.issues), 1)
     if share >= 0.5:
         return "SubComp", f"inferred: the plan addresses {len(issues)} of the profile's {len(profile.issues)} issues (at least half)"
@@ -90,7 +104,8 @@ def infer_type(profile: "Profile") -> tuple[str, str]:
 def _count(has: np.ndarray, group: np.ndarray) -> Count:
     n = int(group.sum())
     k = int((has & group).sum())
-    return Count(k=k, n=n, share=round(k / n, 4) if n else None)
+    low, high = wilson(k, n)
+    return Count(k=k, n=n, share=round(k / n, 4) if n else None, low=low, high=high)
 
 
 def base_rates(pax: PaxData, query: Query, stage: str | None = None, agreement_type: str | None = None, *,
@@ -124,7 +139,8 @@ def base_rates(pax: PaxData, query: Query, stage: str | None = None, agreement_t
         return BaseRateRow(id=clause.id, kind=kind, label=clause.label, codes=clause.codes,
                            provisions=clause.provisions, overall=counts["overall"], stage=counts.get("stage"),
                            type=counts.get("type"), stage_type=counts.get("stage_type"), reference=reference,
-                           unusual=ref.share is not None and ref.share < threshold)
+                           unusual=ref.share is not None and ref.share < threshold,
+                           direction=clause.direction if clause.kind == "issue" else "n/a", note=clause.note)
 
     rows = [row(c, c.kind) for c in query.clauses]
     code_rows: list[BaseRateRow] = []
@@ -154,7 +170,12 @@ def plan_base_rates(pax: PaxData, plan: Plan, profile: "Profile", query: Query, 
         stage, stage_basis = infer_stage(plan, profile)
     if agreement_type is None:
         agreement_type, type_basis = infer_type(profile)
-    return base_rates(pax, query, stage, agreement_type, stage_basis=stage_basis, type_basis=type_basis, **kw)
+    rates = base_rates(pax, query, stage, agreement_type, stage_basis=stage_basis, type_basis=type_basis, **kw)
+    try:
+        rates.mechanism_holds = hold_rates(plan_mechs=plan_mechanisms(plan))
+    except DataError:
+        pass   # the outcome table is optional for base rates; PA-X counts stand on their own
+    return rates
 
 
 __all__ = ["Count", "BaseRateRow", "BaseRates", "base_rates", "plan_base_rates", "infer_stage", "infer_type",

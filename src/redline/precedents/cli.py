@@ -76,9 +76,12 @@ def precedents(
     stage: Optional[list[str]] = typer.Option(None, "--stage", help="PA-X Stage or StageSub (Pre, Cea, SubPar, SubComp, Imp, Ren …); repeatable."),
     type_: Optional[list[str]] = typer.Option(None, "--type", help="PA-X agreement type Agtp (Inter, InterIntra, Intra, IntraLocal); repeatable."),
     region: Optional[list[str]] = typer.Option(None, "--region", help="Part of a PA-X region name, e.g. Europe; repeatable."),
+    country: Optional[list[str]] = typer.Option(None, "--country", help="Part of a PA-X country/entity (Con), e.g. Georgia; repeatable."),
+    weight: Optional[list[str]] = typer.Option(None, "--weight", "-w", help="Component weight NAME=VALUE (clauses, type, parties, stage); repeatable or comma-separated, e.g. type=0,parties=0.5."),
+    per_process: Optional[int] = typer.Option(None, "--per-process", help="At most this many hits per PA-X peace process (default: the profile's)."),
     since: Optional[str] = typer.Option(None, "--since", help="Only agreements on or after this date (YYYY-MM-DD or year)."),
     until: Optional[str] = typer.Option(None, "--until", help="Only agreements on or before this date."),
-    extra_weight: float = typer.Option(0.5, "--extra-weight", help="Weight of clauses only the agreement has (1 = Jaccard)."),
+    extra_weight: Optional[float] = typer.Option(None, "--extra-weight", help="Weight of clauses only the agreement has (1 = Jaccard; default: the profile's for plans, 0.5 otherwise)."),
     cases: bool = typer.Option(True, "--cases/--no-cases", help="Show historical cases outside PA-X sharing the plan's issues."),
     pax: Optional[Path] = PaxOpt, profile: Optional[str] = ProfileOpt, fmt: str = FormatOpt,
 ) -> None:
@@ -93,15 +96,18 @@ def precedents(
     given = [x for x in (plan, codes, like) if x is not None]
     if len(given) != 1:
         raise DataError("give exactly one of: a plan, --codes or --like",
-                        fix="e.g. 'redline precedents us-28-point-plan' or 'redline precedents --codes SsrFf,ImPK'")
-    filters = Filters(stages=_split(stage), types=_split(type_), regions=_split(region),
+                        fix="e.g. 'redline precedents PLAN' or 'redline precedents --codes SsrFf,ImPK'")
+    filters = Filters(stages=_split(stage), types=_split(type_), regions=_split(region), countries=_split(country),
                       since=_date(since, "--since"), until=_date(until, "--until", end=True))
     if plan is not None:
+        from redline.precedents.config import load_config, parse_weights
+        from redline.precedents.panels import analogues_view, components_view
         from redline.profile import load_profile
 
         prof = load_profile(profile)
+        weights = parse_weights(weight, load_config(prof).weights) if weight else None
         report = plan_precedents(prof.plan(plan), prof, pax, top=top, filters=filters, baserates=False,
-                                 extra_weight=extra_weight, strict=True)
+                                 extra_weight=extra_weight, strict=True, weights=weights, per_process=per_process)
         if not cases:
             report.cases = []
         if fmt == "json":
@@ -111,15 +117,22 @@ def precedents(
         _print(query_view(report.query))
         from redline.precedents.search import SearchResult
 
-        _print(hits_view(SearchResult(query=report.query, filters=report.filters, extra_weight=extra_weight,
+        _print(hits_view(SearchResult(query=report.query, filters=report.filters,
+                                      extra_weight=report.extra_weight if report.extra_weight is not None else 0.5,
                                       total=report.pax.agreements if report.pax else 0,
                                       considered=report.considered or 0, hits=report.hits)))
+        _print(components_view(report.hits))
         if cases:
+            _print(analogues_view(report.analogues))
             _print(cases_view(report.cases))
         return
+    if weight:
+        raise DataError("--weight applies to plan queries only",
+                        fix="--codes and --like rank by clause overlap alone")
     data = load_pax(pax)
     query = codes_query(codes.split(","), data.codes) if codes is not None else agreement_query(data, like)
-    result = search(data, query, filters, top=top, extra_weight=extra_weight)
+    result = search(data, query, filters, top=top, extra_weight=0.5 if extra_weight is None else extra_weight,
+                    per_process=per_process)
     if fmt == "json":
         _json(result)
         return
@@ -146,7 +159,7 @@ def baserates(
     _format(fmt)
     if (plan is None) == (codes is None):
         raise DataError("give exactly one of: a plan or --codes",
-                        fix="e.g. 'redline baserates us-28-point-plan' or 'redline baserates --codes StBor --type Inter'")
+                        fix="e.g. 'redline baserates PLAN' or 'redline baserates --codes StBor --type Inter'")
     if plan is not None:
         from redline.profile import load_profile
 
@@ -162,25 +175,41 @@ def baserates(
     if fmt == "json":
         _json(rates)
     else:
+        from redline.precedents.panels import directions_view, holds_view
+
         _print(baserates_view(rates))
+        _print(directions_view(rates))
+        _print(holds_view(rates.mechanism_holds))
 
 
 @_errors
 def pax_show(agreement_id: str = typer.Argument(..., help="PA-X agreement id (AgtId), e.g. 1364."),
              pax: Optional[Path] = PaxOpt, fmt: str = FormatOpt) -> None:
-    """One PA-X agreement: its metadata and its coded provisions with labels."""
+    """One PA-X agreement: what it says (its terms by code group), its outcome if known, and its codes."""
+    from redline.precedents.outcomes import load_outcomes
+    from redline.precedents.panels import summary_view
     from redline.precedents.pax import load_pax
+    from redline.precedents.summary import agreement_summary
     from redline.precedents.views import agreement_view
 
     _format(fmt)
     data = load_pax(pax)
     agt = data.agreement(agreement_id)
+    try:
+        table = load_outcomes()
+    except DataError:
+        table = None
+    summary = agreement_summary(agt, data.codes, table)
     if fmt == "json":
         out = agt.model_dump(mode="json")
         out["provisions"] = [{"code": c, "label": data.codes.label(c), "category": data.codes.category(c),
                               "value": v} for c, v in agt.provisions.items()]
+        out["summary"] = summary.summary
+        out["groups"] = [g.model_dump() for g in summary.groups]
+        out["outcome"] = summary.outcome.model_dump(mode="json") if summary.outcome else None
         _json(out)
     else:
+        _print(summary_view(summary))
         _print(agreement_view(agt, data.codes))
 
 
@@ -198,7 +227,7 @@ def pax_codes(word: Optional[str] = typer.Argument(None, help="Part of a code, l
     rows = [c for c in data.codes.codes.values() if c.in_csv and
             (not w or w in c.code.lower() or w in c.label.lower() or w in c.category.lower())]
     if not rows:
-        raise DataError(f"no PA-X code matches {word!r}", fix="try a shorter word, e.g. 'ceasefire' or 'border'")
+        raise DataError(f"no PA-X code matches {word!r}", fix="try a shorter word, e.g. 'withdrawal' or 'border'")
     counts = {c.code: int(data.has_any([c.code]).sum()) for c in rows}
     if fmt == "json":
         _json([{**c.model_dump(), "agreements": counts[c.code]} for c in rows])

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from redline.errors import DataError
 from redline.model import Plan
+from redline.precedents.config import ANY_OPTION, PrecedentConfig, load_config
 
 if TYPE_CHECKING:
     from redline.precedents.pax import CodeTable, PaxData
@@ -51,13 +52,23 @@ ClauseKind = Literal["issue", "mechanism", "code"]
 
 
 class Clause(BaseModel):
-    """One thing the query looks for; present in an agreement when any of ``codes`` is above 0."""
+    """One thing the query looks for; present in an agreement when any of ``codes`` is above 0.
+
+    ``direction`` is "known" when the codes say which way the clause goes (an amnesty, a foreign
+    force leaving) and "unknown" when PA-X only records that the matter is dealt with.
+    ``opposite`` holds the codes of the issue's other options whose direction is known: an
+    agreement with those and none of ``codes`` settled the issue the other way.
+    """
 
     id: str
     kind: ClauseKind
     label: str
     codes: list[str]
     provisions: list[str] = Field(default_factory=list)
+    issue: str | None = None
+    direction: Literal["known", "unknown"] = "unknown"
+    note: str = ""
+    opposite: list[str] = Field(default_factory=list)
 
 
 class Unexpressed(BaseModel):
@@ -111,22 +122,55 @@ def _known(codes: list[str], table: "CodeTable | None", where: str, warnings: li
     return out
 
 
+def clause_id(issue: str, key: str, n_keys: int) -> str:
+    """An issue written one way for every option keeps its id; per-option rows get ``issue:option``."""
+    if n_keys == 1 or key == ANY_OPTION:
+        return issue
+    return f"{issue}:{key.split(',')[0].strip()}"
+
+
 def profile_clauses(profile: "Profile", table: "CodeTable | None" = None,
-                    warnings: list[str] | None = None) -> tuple[list[Clause], list[Unexpressed]]:
-    """Every clause the profile can express in PA-X (issues with codes, then mechanisms), and the rest."""
+                    warnings: list[str] | None = None,
+                    config: PrecedentConfig | None = None) -> tuple[list[Clause], list[Unexpressed]]:
+    """Every clause the profile can express in PA-X (issues with codes, then mechanisms), and the rest.
+
+    An issue listed in the profile's ``precedents.yaml`` gives one clause per option group (so the
+    amnesty row is not the accountability row); any other issue falls back to ``pax_codes``.
+    """
     warnings = warnings if warnings is not None else []
+    config = config if config is not None else load_config(profile)
     clauses: list[Clause] = []
     missing: list[Unexpressed] = []
     for issue in profile.issues.values():
-        codes = _known(issue.pax_codes, table, f"issue {issue.id} (issues.yaml)", warnings)
-        if codes:
-            clauses.append(Clause(id=issue.id, kind="issue", label=issue.proposition, codes=codes))
-        else:
-            missing.append(Unexpressed(id=issue.id, kind="issue", label=issue.proposition,
-                                       note=issue.pax_note or "issues.yaml gives no PA-X code for this issue."))
+        options = config.issue_codes.get(issue.id)
+        if options is None:
+            codes = _known(issue.pax_codes, table, f"issue {issue.id} (issues.yaml)", warnings)
+            if codes:
+                clauses.append(Clause(id=issue.id, kind="issue", label=issue.proposition, codes=codes,
+                                      issue=issue.id, note=issue.pax_note or ""))
+            else:
+                missing.append(Unexpressed(id=issue.id, kind="issue", label=issue.proposition,
+                                           note=issue.pax_note or "issues.yaml gives no PA-X code for this issue."))
+            continue
+        rows = []
+        for key, m in options.items():
+            cid = clause_id(issue.id, key, len(options))
+            codes = _known(m.codes, table, f"issue {issue.id} ({config.path})", warnings)
+            rows.append((cid, key, m, codes))
+        for cid, key, m, codes in rows:
+            label = m.label or issue.proposition
+            if codes:
+                opposite = [c for other, _, om, oc in rows if other != cid and om.direction == "known"
+                            and m.direction == "known" for c in oc]
+                clauses.append(Clause(id=cid, kind="issue", label=label, codes=codes, issue=issue.id,
+                                      direction=m.direction, note=m.note, opposite=opposite))
+            else:
+                missing.append(Unexpressed(id=cid, kind="issue", label=label,
+                                           note=m.note or issue.pax_note or "no PA-X code for this option."))
     for name, codes in MECHANISM_CODES.items():
         if codes:
-            clauses.append(Clause(id=_mech_id(name), kind="mechanism", label=MECHANISM_LABELS[name], codes=codes))
+            clauses.append(Clause(id=_mech_id(name), kind="mechanism", label=MECHANISM_LABELS[name], codes=codes,
+                                  direction="known"))
         else:
             missing.append(Unexpressed(id=_mech_id(name), kind="mechanism", label=MECHANISM_LABELS[name],
                                        note=MECHANISM_NOTES[name]))
@@ -134,9 +178,14 @@ def profile_clauses(profile: "Profile", table: "CodeTable | None" = None,
 
 
 def plan_query(plan: Plan, profile: "Profile", table: "CodeTable | None" = None) -> Query:
-    """The plan's PA-X profile: the clauses its provisions address, in the profile's vocabulary."""
+    """The plan's PA-X profile: the clauses its provisions address, in the profile's vocabulary.
+
+    A provision maps through its option: a tribunal and an amnesty are different clauses. An option
+    the profile's precedents.yaml gives no codes for is listed as not expressible, with the reason.
+    """
     warnings: list[str] = []
-    universe, missing = profile_clauses(profile, table, warnings)
+    config = load_config(profile)
+    universe, missing = profile_clauses(profile, table, warnings, config)
     by_id = {c.id: c for c in universe}
     missing_by_id = {u.id: u for u in missing}
     used: dict[str, list[str]] = {}
@@ -147,7 +196,23 @@ def plan_query(plan: Plan, profile: "Profile", table: "CodeTable | None" = None)
             if prov.issue not in profile.issues:
                 raise DataError(f"plan {plan.id}: provision {prov.number} names unknown issue {prov.issue!r}",
                                 fix="check the plan against the profile with 'redline validate'")
-            keys.append(prov.issue)
+            options = config.issue_codes.get(prov.issue)
+            if options is None:
+                keys.append(prov.issue)
+            else:
+                found = config.mapping(prov.issue, prov.option)
+                if found is None:
+                    cid = f"{prov.issue}:{prov.option}"
+                    if cid not in missing_by_id:
+                        issue = profile.issues[prov.issue]
+                        missing_by_id[cid] = Unexpressed(
+                            id=cid, kind="issue", label=f"{issue.proposition} — option {prov.option}",
+                            note=f"PA-X has no code for option {prov.option!r} of this issue "
+                                 f"({config.path or 'precedents.yaml'} maps only "
+                                 f"{', '.join(options)}).")
+                    keys.append(cid)
+                else:
+                    keys.append(clause_id(prov.issue, found[0], len(options)))
         for mech in prov.mechanisms:
             if mech not in MECHANISM_CODES:
                 raise DataError(f"plan {plan.id}: provision {prov.number} names unknown mechanism {mech!r}",
@@ -198,4 +263,4 @@ def agreement_query(pax: "PaxData", agreement_id: int | str) -> Query:
 
 
 __all__ = ["MECHANISM_CODES", "MECHANISM_LABELS", "MECHANISM_NOTES", "Clause", "Unexpressed", "Query",
-           "plan_query", "codes_query", "agreement_query", "profile_clauses"]
+           "plan_query", "codes_query", "agreement_query", "profile_clauses", "clause_id"]
