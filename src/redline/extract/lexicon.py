@@ -1,7 +1,12 @@
-"""The profile's extraction cues (``lexicon.yaml``), compiled once: parties, acts, issues, markers.
+"""The extraction cues, compiled once: parties, acts, issues, markers.
 
-Conflict-specific knowledge is data so that another profile can bring its own file; this module
-only knows the file's shape.
+Two files feed one :class:`Lexicon`. The *language file* (``lang/<code>.yaml`` beside this
+module, ``en`` by default, chosen by ``language:`` in profile.yaml) holds how a language reports
+a position: reporting verbs, act verbs, negation, conditions, red-line markers. The profile's
+``lexicon.yaml`` holds only what is specific to its conflict: parties the texts quote, groups,
+demonyms, places and issue patterns. A profile never copies the general lists, so a new
+conflict is a new folder; it may extend one (a list under the same key is added) or change it
+(``{add: [...], remove: [...], replace: [...]}``). This module knows only the files' shape.
 """
 
 from __future__ import annotations
@@ -11,11 +16,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from redline.errors import DataError
+from redline.errors import DataError, did_you_mean
 from redline.model import Polarity
 from redline.profile import Profile
 
 LEXICON_FILE = "lexicon.yaml"
+LANG_DIR = Path(__file__).parent / "lang"
+DEFAULT_LANGUAGE = "en"
+
+# What a language file holds: how the language reports a position, true of any conflict.
+# A profile's lexicon may name these too, to extend or change the language's lists.
+LANGUAGE_KEYS = (
+    "role_nouns", "position_nouns", "owner_participles", "joint_nouns", "plan_parts", "acts",
+    "reject_words", "reporting_verbs", "silent_verbs", "addressee_verbs", "topic_nouns",
+    "topic_verbs", "clause_report_verbs", "aim_verbs", "flip_verbs", "flip_words", "red_line",
+    "circumstantial", "talks_frame", "talks_held_verbs", "contrast_marks", "condition_marks",
+    "non_party", "media_sources", "pronouns", "plan_intro",
+)
+# What only a profile's lexicon holds: its conflict's names and issue patterns.
+PROFILE_KEYS = ("version", "extra_parties", "groups", "case_sensitive_aliases", "demonyms",
+                "places", "issues")
+# The ways a profile changes a language list instead of adding to it.
+EDITS = ("add", "remove", "replace")
 
 
 @dataclass
@@ -85,6 +107,8 @@ class Lexicon:
     talks_held_verbs: frozenset[str] = frozenset()
     issue_ids: list[str] = field(default_factory=list)
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    language: str = DEFAULT_LANGUAGE  # the language file merged under the profile's cues
+    places: frozenset[str] = frozenset()  # the conflict's places: not read by the rules today
 
 
 def _words_regex(words: list[str], flags: int = re.I) -> re.Pattern[str]:
@@ -101,17 +125,93 @@ def _compile(pattern: str, file: Path, where: str) -> re.Pattern[str]:
                         fix="write a Python regular expression (escape '.' and brackets)") from None
 
 
+def available_languages() -> list[str]:
+    return sorted(f.stem for f in LANG_DIR.glob("*.yaml"))
+
+
+def load_language(code: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """The general cues of one language (``lang/<code>.yaml``), as plain lists, uncompiled."""
+    from redline.yamlio import load_yaml
+
+    file = LANG_DIR / f"{code}.yaml"
+    if not file.is_file():
+        raise DataError(f"no language file for {code!r}", file=file,
+                        fix=f"set language: in profile.yaml to one of {available_languages()} "
+                            f"or add lang/{code}.yaml (see docs/profiles-howto.md)")
+    raw: Any = load_yaml(file)
+    if not isinstance(raw, dict):
+        raise DataError("the language file must be a mapping", file=file, line=1)
+    stray = sorted(set(raw) - set(LANGUAGE_KEYS) - {"language", "version"})
+    if stray:
+        raise DataError(f"the language file holds {stray}: names and issues belong to a profile",
+                        file=file, fix=f"keep to {', '.join(LANGUAGE_KEYS)}")
+    return {k: raw[k] for k in LANGUAGE_KEYS if k in raw}
+
+
+def _edit(base: Any, change: Any, file: Path, where: str) -> Any:
+    """One language value changed by the profile's: a list adds to a list, a mapping of
+    ``add``/``remove``/``replace`` edits it, a string replaces a string, and a mapping of lists
+    (``acts``, ``position_nouns``, ``talks_frame``) is edited key by key."""
+    if change is None:
+        return base
+    if isinstance(base, dict):
+        if not isinstance(change, dict):
+            raise DataError(f"{where} takes a mapping like the language file's", file=file,
+                            fix=f"give lists under its keys ({', '.join(map(str, base))})")
+        out = dict(base)
+        for key, value in change.items():
+            out[key] = _edit(base.get(key, []), value, file, f"{where}.{key}")
+        return out
+    if isinstance(change, dict):
+        unknown = sorted(set(change) - set(EDITS))
+        if unknown:
+            raise DataError(f"{where}: unknown edit {unknown}", file=file,
+                            fix="edit a language list with add:, remove: or replace:")
+        if isinstance(base, str) or isinstance(change.get("replace"), str):
+            return change.get("replace", base)
+        out = list(change["replace"]) if "replace" in change else list(base or [])
+        gone = {str(w).lower() for w in change.get("remove") or []}
+        out = [w for w in out if str(w).lower() not in gone]
+        return out + [w for w in change.get("add") or [] if w not in out]
+    if isinstance(change, list):
+        if isinstance(base, str):
+            raise DataError(f"{where} is one pattern, not a list", file=file,
+                            fix=f"write {where}: <pattern>, or {{replace: <pattern>}}")
+        out = list(base or [])
+        return out + [w for w in change if w not in out]
+    if isinstance(base, (list, dict)) and base:
+        raise DataError(f"{where} takes a list like the language file's", file=file,
+                        fix=f"write {where}: [word, ...]")
+    return change
+
+
+def merged_cues(language: dict[str, Any], raw: dict[str, Any], file: Path) -> dict[str, Any]:
+    """The profile's lexicon with every language list in place, as it extends or changes them."""
+    unknown = sorted(set(raw) - set(LANGUAGE_KEYS) - set(PROFILE_KEYS))
+    if unknown:
+        raise DataError(f"unknown lexicon key {unknown[0]!r}", file=file,
+                        fix=did_you_mean(unknown[0], set(LANGUAGE_KEYS) | set(PROFILE_KEYS)))
+    out = dict(raw)
+    for key in LANGUAGE_KEYS:
+        if key in language or key in raw:
+            out[key] = _edit(language.get(key), raw.get(key), file, key)
+    return out
+
+
 def load_lexicon(profile: Profile, path: str | Path | None = None) -> Lexicon:
-    """Read and compile the profile's lexicon; unknown issue ids are data errors."""
+    """Read the profile's lexicon over its language file and compile both; unknown issue ids
+    are data errors."""
     from redline.yamlio import load_yaml
 
     file = Path(path) if path else profile.root / LEXICON_FILE
     if not file.is_file():
         raise DataError("no extraction lexicon for this profile", file=file,
-                        fix=f"add {LEXICON_FILE} beside issues.yaml (see docs/extraction.md)")
-    raw: Any = load_yaml(file)
-    if not isinstance(raw, dict):
+                        fix=f"add {LEXICON_FILE} beside issues.yaml (see docs/profiles-howto.md)")
+    own: Any = load_yaml(file)
+    if not isinstance(own, dict):
         raise DataError("the lexicon must be a mapping", file=file, line=1)
+    language = getattr(profile.meta, "language", DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
+    raw = merged_cues(load_language(language), own, file)
 
     aliases: dict[str, str] = {}
     names: dict[str, str] = {}
@@ -206,7 +306,8 @@ def load_lexicon(profile: Profile, path: str | Path | None = None) -> Lexicon:
         plan_parts=frozenset(v.lower() for v in raw.get("plan_parts") or []),
         talks_held_verbs=frozenset(v.lower() for v in raw.get("talks_held_verbs") or []),
         patterns=patterns, require_act=frozenset(require_act), anchors=anchors, issue_ids=list(profile.issues),
-        groups=groups,
+        groups=groups, language=language,
+        places=frozenset(str(p) for p in raw.get("places") or []),
     )
 
 

@@ -40,7 +40,7 @@ STATEMENT_FIELDS = ["date", "party", "issue", "polarity", "option", "act", "red_
                     "quote", "confidence", "url", "document_id"]
 
 
-def statements_cmd(party: Optional[str] = typer.Option(None, "--party", help="Party id, e.g. RUS."),
+def statements_cmd(party: Optional[str] = typer.Option(None, "--party", help="Party id (see the profile's parties.yaml)."),
                    issue: Optional[str] = typer.Option(None, "--issue",
                                                        help="Issue id, or a prefix ending in '*' (alliance.*)."),
                    since: Optional[str] = typer.Option(None, "--since", help="From this date (YYYY-MM-DD)."),
@@ -81,8 +81,8 @@ def statements_cmd(party: Optional[str] = typer.Option(None, "--party", help="Pa
         typer.echo(f"{total - offset - len(rows)} more: use --offset {offset + len(rows)}", err=True)
 
 
-def timeline_cmd(party: str = typer.Argument(..., help="Party id, e.g. UKR."),
-                 issue: str = typer.Argument(..., help="Issue id, e.g. alliance.nato."),
+def timeline_cmd(party: str = typer.Argument(..., help="Party id (see the profile's parties.yaml)."),
+                 issue: str = typer.Argument(..., help="Issue id (see the profile's issues.yaml)."),
                  since: Optional[str] = typer.Option(None, "--since"),
                  until: Optional[str] = typer.Option(None, "--until"),
                  profile: Optional[str] = typer.Option(None, "--profile", "-p", envvar="REDLINE_PROFILE",
