@@ -68,6 +68,12 @@ class Issue(Model):
     keywords: list[str] = Field(default_factory=list)
     pax_codes: list[str] = Field(default_factory=list)
     pax_note: str = ""
+    plain_for: str | None = Field(default=None, description=(
+        "the option a bare 'for' means (a statement 'for guarantees' names no level); default: the "
+        "last option of polarity for"))
+    vetoed_counts_as: str | None = Field(default=None, description=(
+        "for a guarantee-like scale: the highest level a term counts as, for every party that cannot "
+        "veto it, when a party to the conflict holds a veto over the response"))
 
     @model_validator(mode="after")
     def _check_options(self) -> "Issue":
@@ -78,6 +84,9 @@ class Issue(Model):
             raise ValueError(f"duplicate option ids in {ids}")
         if self.status_quo is not None and self.status_quo not in ids:
             raise ValueError(f"status_quo {self.status_quo!r} is not one of the options {ids}")
+        for key in ("plain_for", "vetoed_counts_as"):
+            if getattr(self, key) is not None and getattr(self, key) not in ids:
+                raise ValueError(f"{key} {getattr(self, key)!r} is not one of the options {ids}")
         return self
 
     @property
@@ -92,6 +101,8 @@ class Issue(Model):
 
     def option_for_polarity(self, polarity: Polarity) -> str:
         """The option a bare for/against means: the last option of that polarity on the scale."""
+        if polarity == Polarity.FOR and self.plain_for is not None:
+            return self.plain_for
         matching = [o.id for o in self.options if o.polarity == polarity]
         if not matching:
             raise KeyError(f"issue {self.id} has no option with polarity {polarity.value}")
@@ -214,13 +225,17 @@ class Condition(Model):
     issue: str
     in_: list[str] = Field(default_factory=list, alias="in")
     at_least: str | None = None
+    guarantors: list[str] = Field(default_factory=list, description=(
+        "the term on ``issue`` must name at least one of these parties among its guarantors"))
     otherwise: Literal["red line crossed", "unmet"] = "red line crossed"
     text: str = ""
 
     @model_validator(mode="after")
     def _one_test(self) -> "Condition":
-        if bool(self.in_) == (self.at_least is not None):
-            raise ValueError("a condition needs exactly one of 'in' (options) or 'at_least' (an option)")
+        tests = [bool(self.in_), self.at_least is not None, bool(self.guarantors)]
+        if sum(tests) != 1:
+            raise ValueError("a condition needs exactly one of 'in' (options), 'at_least' (an option) "
+                             "or 'guarantors' (parties)")
         return self
 
     def allowed(self, issue: "Issue") -> list[str]:
@@ -228,6 +243,8 @@ class Condition(Model):
         if self.at_least is not None:
             ids = issue.option_ids
             return ids[ids.index(self.at_least):]
+        if self.guarantors:
+            return issue.option_ids
         return list(self.in_)
 
 
@@ -264,6 +281,81 @@ class Position(Model):
         return self
 
 
+class Guarantee(Model):
+    """Who stands behind a guarantee term and what binds them (issue #10's lesson of 1994:
+    assurances with no obligation to act were worth little). ``veto`` lists parties whose consent
+    the guarantors' response needs: a party to the conflict with a veto can block any response to
+    its own attack, which the issue's ``vetoed_counts_as`` turns into a lower effective level."""
+
+    guarantors: list[str] = Field(default_factory=list)
+    veto: list[str] = Field(default_factory=list)
+    trigger: str = ""
+    response: str = ""
+    ratification: bool | None = Field(default=None, description="ratified by the guarantors' parliaments")
+
+
+class TerritoryTerm(Model):
+    """Which regions a territorial point hands over, and by whom: lets a report say how much of
+    that land the giving side still holds (from the profile's ``regions.yaml``)."""
+
+    regions: list[str] = Field(min_length=1)
+    ceded_by: str
+
+
+class SourceRef(Model):
+    url: str
+    outlet: str = ""
+    date: dt.date | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not v.startswith(("http://", "https://")):
+            raise ValueError("a source url must start with http:// or https://")
+        return v
+
+
+class ControlSnapshot(Model):
+    """Who held how much of a region's area on one date, with the source of the figure."""
+
+    date: dt.date
+    held_by: dict[str, float] = Field(default_factory=dict)
+    held_km2: float | None = Field(default=None, ge=0)
+    places_held: dict[str, list[str]] = Field(default_factory=dict, description="named places each party holds")
+    source: SourceRef
+    note: str = ""
+
+    @field_validator("held_by")
+    @classmethod
+    def _shares(cls, v: dict[str, float]) -> dict[str, float]:
+        for party, share in v.items():
+            if not 0.0 <= share <= 1.0:
+                raise ValueError(f"share held by {party} must be between 0 and 1, got {share}")
+        if sum(v.values()) > 1.0 + 1e-9:
+            raise ValueError("shares held add up to more than 1")
+        return v
+
+
+class Region(Model):
+    """A region a territorial term can name, with its area and dated control figures."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    name: str
+    area_km2: float | None = Field(default=None, gt=0)
+    area_source: SourceRef | None = None
+    population: int | None = Field(default=None, ge=0)
+    population_source: SourceRef | None = None
+    control: list[ControlSnapshot] = Field(default_factory=list)
+
+    def control_on(self, date: dt.date, *, with_share: bool = False,
+                   with_places: bool = False) -> ControlSnapshot | None:
+        """The newest snapshot describing ``date`` or earlier (with a share held, or named places,
+        when asked)."""
+        before = [c for c in self.control if c.date <= date and (not with_share or c.held_by)
+                  and (not with_places or c.places_held)]
+        return max(before, key=lambda c: c.date) if before else None
+
+
 class Provision(Model):
     """One point of a plan. ``issue`` is None for points the profile's issues do not cover.
 
@@ -286,6 +378,8 @@ class Provision(Model):
     form: Literal["term", "conditional", "refusal"] = "term"
     condition: str = ""
     deferred: bool = False
+    guarantee: Guarantee | None = None
+    territory: TerritoryTerm | None = None
 
     @field_validator("number", mode="before")
     @classmethod
@@ -350,12 +444,53 @@ class Bargaining(Model):
     blocs: dict[str, list[str]] = Field(default_factory=dict)
 
 
+class DurabilityItem(Model):
+    """A profile's own additions to one item of the durability checklist (docs/profiles-howto.md).
+
+    The checklist and its research findings are general; what a conflict adds is its own words
+    for a mechanism (``cues``: regular expressions, "if russia (invades|attacks)" for a guarantee
+    trigger) and, where it has one, its own precedent for the finding (``finding``,
+    ``reference``, ``short_reference`` replace the general ones)."""
+
+    cues: list[str] = Field(default_factory=list)
+    finding: str | None = None
+    reference: str | None = None
+    short_reference: str | None = None
+
+    @field_validator("cues")
+    @classmethod
+    def _cues_compile(cls, cues: list[str]) -> list[str]:
+        import re
+
+        for cue in cues:
+            try:
+                re.compile(cue)
+            except re.error as exc:
+                raise ValueError(f"bad regular expression {cue!r}: {exc}") from None
+        return cues
+
+
+class Durability(Model):
+    """The ``durability:`` block of profile.yaml: conflict knowledge the checklist reads as data,
+    so the code names no party, place or issue. ``sequencing_sets`` names groups of issue ids whose
+    order a plan should state ("elections" vs "withdrawal or ceasefire"): a plan with terms in
+    every group and no sequencing cue gets a note saying so."""
+
+    items: dict[Literal["dmz", "monitoring", "guarantee", "joint_commission", "timetable", "sequencing"],
+                DurabilityItem] = Field(default_factory=dict)
+    sequencing_sets: dict[str, list[str]] = Field(default_factory=dict)
+
+
 class ProfileMeta(Model):
     id: str = Field(pattern=ID_PATTERN)
     title: str
     principals: list[str] = Field(min_length=2)
     description: str = ""
     bargaining: Bargaining = Field(default_factory=Bargaining)
+    # The shared file of general cues the extractor merges under the profile's lexicon
+    # (src/redline/extract/lang/<language>.yaml), so a profile never copies them.
+    language: str = Field("en", pattern=r"^[a-z]{2,3}$")
+    durability: Durability = Field(default_factory=Durability)
 
 
 class Document(Model):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from redline.errors import DataError, NotFound, RedlineError, did_you_mean
-from redline.model import (Evidence, HistoricalCase, Issue, Party, Plan, Position, ProfileMeta)
+from redline.model import (Evidence, HistoricalCase, Issue, Party, Plan, Position, ProfileMeta, Region)
 from redline.sources import Sources, load_sources, tier_shares
 from redline.yamlio import LDict, LList, line_of, load_yaml, validate
 
@@ -73,6 +73,7 @@ class Profile:
     plan_files: dict[str, Path] = field(default_factory=dict)
     sources: Sources = field(default_factory=Sources.empty)
     questions: list = field(default_factory=list)  # redline.bargain.questions.Question
+    regions: dict[str, Region] = field(default_factory=dict)
     # Where each position was read from (file, line), for the quality checks of `validate`.
     position_lines: dict[int, tuple[Path, int | None]] = field(default_factory=dict)
     # Files that failed to load: references into them are not checked, to avoid a cascade of errors.
@@ -245,6 +246,10 @@ def _check_plan(profile: Profile, plan: Plan, file: Path, raw: Any, errors: list
         assert prov.option is not None
         _check_option(profile, prov.issue, prov.option, file, _line(raw, "provisions", i, "option"), errors)
         issue = profile.issues[prov.issue]
+        if prov.guarantee is not None:
+            for key in ("guarantors", "veto"):
+                for j, party in enumerate(getattr(prov.guarantee, key)):
+                    _check_party(profile, party, file, _line(raw, "provisions", i, "guarantee"), errors)
         known = {p.id for p in issue.parameters}
         for name in prov.parameters:
             if name not in known:
@@ -296,8 +301,12 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
     if meta is not None:
         for i, pid in enumerate(meta.principals):
             _check_party(profile, pid, root / "profile.yaml", None, errors)
+        for ids in meta.durability.sequencing_sets.values():  # the checklist's issue groups
+            for iid in ids:
+                _check_issue(profile, iid, root / "profile.yaml", None, errors)
 
-    position_files = [root / "positions.yaml"] if (root / "positions.yaml").is_file() else []
+    position_files = [root / "positions.yaml"] if (root / "positions.yaml").exists() \
+        or (root / "positions.yaml").is_symlink() else []  # a dangling link is reported, not skipped
     position_files += sorted((root / "positions").glob("*.y*ml")) if (root / "positions").is_dir() else []
     seen: dict[tuple[str, str, dt.date], int | None] = {}
     loaded = [(f, pos, raw) for f in position_files
@@ -335,6 +344,8 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
             where = _line(raw, "conditions", j)
             for opt in cond.options:
                 _check_option(profile, pos.issue, opt, positions_file, where, errors)
+            for party in cond.guarantors:
+                _check_party(profile, party, positions_file, where, errors)
             if _check_issue(profile, cond.issue, positions_file, where, errors):
                 for opt in cond.in_ + ([cond.at_least] if cond.at_least else []):
                     _check_option(profile, cond.issue, opt, positions_file, where, errors)
@@ -361,6 +372,9 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
         profile.plan_files[plan.id] = file
 
     try:
+        if (root / SOURCES_FILE).is_symlink() and not (root / SOURCES_FILE).exists():
+            raise DataError("file is a dangling symbolic link (its target does not exist)",
+                            file=root / SOURCES_FILE, fix="give the path of a regular file")
         profile.sources = load_sources(root / SOURCES_FILE)
     except DataError as exc:
         errors.append(exc)
@@ -371,8 +385,28 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
         except DataError as exc:
             errors.append(exc)
 
+    regions_file = root / "regions.yaml"
+    if regions_file.is_file():
+        profile.regions = unique(_load_list(regions_file, "regions", Region, errors), regions_file, "region")
+        for region in profile.regions.values():
+            for snap in region.control:
+                for party in [*snap.held_by, *snap.places_held]:
+                    _check_party(profile, party, regions_file, None, errors)
+    for plan_id, plan in profile.plans.items():
+        for prov in plan.provisions:
+            if prov.territory is None:
+                continue
+            file = profile.plan_files[plan_id]
+            _check_party(profile, prov.territory.ceded_by, file, None, errors)
+            for rid in prov.territory.regions:
+                if rid not in profile.regions:
+                    errors.append(DataError(
+                        f"plan {plan_id} point {prov.number} names unknown region {rid!r}", file=file,
+                        fix=did_you_mean(rid, profile.regions) if profile.regions else
+                        "declare the region in regions.yaml"))
+
     cases_file = root / "cases.yaml"
-    if cases_file.is_file():
+    if cases_file.exists() or cases_file.is_symlink():  # a directory or FIFO here is reported, not skipped
         profile.cases = unique(_load_list(cases_file, "cases", HistoricalCase, errors), cases_file, "case")
         for case in profile.cases.values():
             for issue_id in case.issues:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from redline.assess.durability import ChecklistItem, checklist
 from redline.assess.rules import DEFAULT_RULES, VERDICTS, Rules
-from redline.model import Issue, Plan, Position, Provision
+from redline.model import Guarantee, Issue, Plan, Position, Provision
 from redline.profile import Profile
 from redline.sources import CitedEvidence, cite
 
@@ -29,6 +29,22 @@ class ConditionCheck(BaseModel):
     held: bool | None = Field(description="None when the plan leaves the issue open")
 
 
+class RegionHeld(BaseModel):
+    """How much of one region a territorial point hands over was still held by the side that
+    would give it up, from the newest sourced figure on or before the plan's date."""
+
+    region: str
+    name: str
+    ceded_by: str
+    share_held: float | None = Field(description="share of the region's area the giving side held (None: no figure)")
+    km2_held: float | None = None
+    places_held: list[str] = Field(default_factory=list)
+    figure_date: dt.date | None = Field(default=None, description="the date the figure describes")
+    source_url: str | None = None
+    source_outlet: str = ""
+    note: str = ""
+
+
 class IssueOutcome(BaseModel):
     """What one provision (or, in a settlement, the plan's silence) means for one party on one issue."""
 
@@ -38,7 +54,11 @@ class IssueOutcome(BaseModel):
     term: Term = Field(description="term; conditional, refusal or deferred (not settled, never a met "
                                    "demand); silent (a settlement leaves the status quo)")
     plan_option: str
+    plan_option_label: str = Field(default="", description="the plan's option in words")
     parameters: dict[str, float] = Field(default_factory=dict)
+    guarantee: Guarantee | None = Field(default=None, description="guarantors, veto, trigger of a guarantee term")
+    territory: list[RegionHeld] = Field(default_factory=list,
+                                        description="land the point hands over that the giving side still held")
     preferred: str
     acceptable: list[str]
     red_lines: list[str]
@@ -133,15 +153,94 @@ def plan_terms(profile: Profile, plan: Plan) -> dict[str, tuple[Provision | None
     return out
 
 
+def _label(issue: Issue, option: str) -> str:
+    """An option in words for reports (its label, else its id)."""
+    try:
+        return issue.option(option).label or option
+    except KeyError:
+        return option
+
+
+def effective_option(issue: Issue, prov: Provision | None, option: str, party: str) -> tuple[str, str | None]:
+    """The level a guarantee term really offers ``party``: a term whose response another party can
+    veto counts at most at the issue's ``vetoed_counts_as`` level, for every party but the veto
+    holders themselves. Returns the option and, when capped, why in words."""
+    cap = issue.vetoed_counts_as
+    if prov is None or prov.guarantee is None or cap is None or not prov.guarantee.veto:
+        return option, None
+    holders = [v for v in prov.guarantee.veto if v != party]
+    ids = issue.option_ids
+    if not holders or party in prov.guarantee.veto or ids.index(option) <= ids.index(cap):
+        return option, None
+    return cap, (f"{', '.join(holders)} can veto the guarantors' response, so for {party} the term counts "
+                 f"at most as {_label(issue, cap)!r}, not {_label(issue, option)!r}")
+
+
+def land_handed_over(profile: Profile, prov: Provision | None, date: dt.date) -> list[RegionHeld]:
+    """For a point that hands regions over, what the giving side still held of each, as of ``date``."""
+    if prov is None or prov.territory is None:
+        return []
+    out = []
+    giver = prov.territory.ceded_by
+    for rid in prov.territory.regions:
+        region = profile.regions.get(rid)
+        if region is None:
+            continue
+        share_snap = region.control_on(date, with_share=True)
+        places_snap = region.control_on(date, with_places=True)
+        snap = share_snap or places_snap
+        if snap is None:
+            out.append(RegionHeld(region=rid, name=region.name, ceded_by=giver, share_held=None,
+                                  note=f"no sourced figure on or before {date}"))
+            continue
+        share = None
+        if share_snap is not None:
+            share = share_snap.held_by.get(giver)
+            if share is None:
+                share = max(0.0, 1.0 - sum(share_snap.held_by.values()))
+        km2 = snap.held_km2 if snap.held_km2 is not None else (
+            round(region.area_km2 * share) if region.area_km2 and share is not None else None)
+        places = places_snap.places_held.get(giver, []) if places_snap is not None else []
+        out.append(RegionHeld(region=rid, name=region.name, ceded_by=giver, share_held=share, km2_held=km2,
+                              places_held=places, figure_date=snap.date,
+                              source_url=snap.source.url, source_outlet=snap.source.outlet, note=snap.note))
+    return out
+
+
+def _land_words(rows: list[RegionHeld]) -> str | None:
+    held = [r for r in rows if r.share_held or r.places_held]
+    if not held:
+        return None
+    parts = []
+    for r in held:
+        bit = f"{r.name}: " + (f"about {r.share_held:.0%} held by {r.ceded_by}" if r.share_held
+                               else f"held in part by {r.ceded_by}")
+        if r.km2_held:
+            bit += f" (about {r.km2_held:,.0f} km²)"
+        if r.places_held:
+            bit += f", incl. {', '.join(r.places_held)}"
+        parts.append(bit + f" (figure of {r.figure_date}, {r.source_outlet})")
+    return f"the point hands over land {held[0].ceded_by} still held: " + "; ".join(parts)
+
+
 def _check_conditions(profile: Profile, pos: Position, option: str,
                       terms: dict[str, tuple[Provision | None, str, Term]]) -> list[ConditionCheck]:
     checks = []
     for cond in pos.conditions:
         if option not in cond.options:
             continue
-        required = cond.allowed(profile.issues[cond.issue])
         got = terms.get(cond.issue)
         settled = got is not None and got[2] in ("term", "silent")
+        if cond.guarantors:
+            prov = got[0] if settled and got is not None else None
+            named = prov.guarantee.guarantors if prov is not None and prov.guarantee is not None else None
+            checks.append(ConditionCheck(
+                text=cond.text or f"only if {' or '.join(cond.guarantors)} is among the guarantors",
+                issue=cond.issue, required=list(cond.guarantors),
+                plan_option=None if named is None else ("guarantors: " + (", ".join(named) or "none named")),
+                held=None if named is None else any(g in named for g in cond.guarantors)))
+            continue
+        required = cond.allowed(profile.issues[cond.issue])
         plan_option = got[1] if settled and got is not None else None
         held = None if plan_option is None else plan_option in required
         checks.append(ConditionCheck(text=cond.text or f"only if {cond.issue} is {' or '.join(required)}",
@@ -152,20 +251,33 @@ def _check_conditions(profile: Profile, pos: Position, option: str,
 def _outcome(profile: Profile, issue: Issue, prov: Provision | None, option: str, kind: Term,
              pos: Position, rules: Rules, as_of: dt.date,
              terms: dict[str, tuple[Provision | None, str, Term]]) -> IssueOutcome:
-    u, status = utility(pos, option, rules)
     reasons: list[str] = []
+    option, capped = effective_option(issue, prov, option, pos.party)
+    if capped:
+        reasons.append(capped)
+    land = land_handed_over(profile, prov, as_of)
+    words = _land_words(land)
+    if words and pos.party == land[0].ceded_by:
+        reasons.append(words)
+    u, status = utility(pos, option, rules)
     params = dict(prov.parameters) if prov else {}
     if kind == "silent":
         reasons.append(f"the plan is a settlement and says nothing on this issue, so the status quo "
-                       f"({option}) stays")
+                       f"({_label(issue, option)}) stays")
+    if status == "red line crossed" and pos.minimum is not None and option in issue.option_ids and \
+            issue.option_ids.index(option) < issue.option_ids.index(pos.minimum):
+        reasons.append(f"{_label(issue, option)!r} is below the lowest level {pos.party} accepts "
+                       f"({_label(issue, pos.minimum)!r})")
     checks = _check_conditions(profile, pos, option, terms)
     for check in checks:
         if check.held is False:
             cond = next(c for c in pos.conditions if option in c.options and c.issue == check.issue)
             status = cond.otherwise
             u = getattr(rules, STATUS_UTILITY[status])
-            reasons.append(f"{option} is acceptable to {pos.party} {check.text}; the plan has "
-                           f"{check.issue} = {check.plan_option}")
+            got = check.plan_option if check.plan_option and check.plan_option.startswith("guarantors") \
+                else _label(profile.issues[check.issue], check.plan_option or "")
+            reasons.append(f"{_label(issue, option)!r} is acceptable to {pos.party} {check.text}; the plan "
+                           f"has {check.issue}: {got}")
         elif check.held is None:
             reasons.append(f"{check.text}: the plan leaves {check.issue} open")
     for bound in pos.bounds:
@@ -183,8 +295,8 @@ def _outcome(profile: Profile, issue: Issue, prov: Provision | None, option: str
     newest = max(e.date for e in pos.evidence)
     return IssueOutcome(
         issue=issue.id, proposition=issue.proposition, provision=prov.number if prov else "(silent)",
-        term=kind, plan_option=option, parameters=params,
-        preferred=pos.preferred, acceptable=pos.acceptable, red_lines=pos.red_lines,
+        term=kind, plan_option=option, plan_option_label=_label(issue, option), parameters=params,
+        guarantee=prov.guarantee if prov is not None else None, territory=land, preferred=pos.preferred, acceptable=pos.acceptable, red_lines=pos.red_lines,
         salience=pos.salience, utility=u, status=status, reasons=reasons, conditions=checks,
         demand=pos.salience >= rules.demand_salience, position_since=pos.since, newest_evidence=newest,
         stale=(as_of - newest).days > rules.stale_after_days,
@@ -256,10 +368,12 @@ def verdict(parties: list[PartyAssessment], principals: list[str], rules: Rules,
         others = [p for p in ps if p.party != loser.party]
         low = loser.satisfaction is not None and loser.satisfaction < rules.capitulation_max
         if crossed[loser.party] > 0 and low and others and all(
-                crossed[o.party] == 0 and o.demands_addressed > 0 and o.demands_met == o.demands_addressed
-                for o in others):
-            winners = "; ".join(f"{o.name} gets all {o.demands_addressed} of its demands the plan settles "
-                                f"and loses no red line" for o in others)
+                crossed[o.party] == 0 and o.satisfaction is not None
+                and o.satisfaction >= rules.capitulation_winner_min for o in others):
+            winners = "; ".join(f"{o.name} has a satisfaction of {_fmt(o.satisfaction)} (at least "
+                                f"{rules.capitulation_winner_min:.2f}), {o.demands_met} of the "
+                                f"{o.demands_addressed} demands the plan settles met, and loses no red line"
+                                for o in others)
             return Verdict(label=f"capitulation by {loser.party}", party=loser.party, rule=(
                 f"the plan crosses {crossed[loser.party]} of {loser.name}'s red lines and leaves it a "
                 f"satisfaction of {_fmt(loser.satisfaction)} (below {rules.capitulation_max:.2f}), while "
@@ -306,5 +420,5 @@ def assess(profile: Profile, plan: Plan | str, *, as_of: dt.date | None = None,
         issues_addressed=[i for i, (_p, _o, kind) in plan_terms(profile, plan).items() if kind == "term"],
         provisions_unmapped=[p for p in plan.provisions if not p.issue],
         parties=results, verdict=verdict(results, profile.meta.principals, rules, plan.scope),
-        durability=checklist(plan), rules=rules,
+        durability=checklist(plan, profile), rules=rules,
         evidence_notes=[n for n in notes if n.split(" on ")[0] in chosen])

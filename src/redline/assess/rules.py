@@ -24,6 +24,8 @@ class Rules(BaseModel):
                                  description="satisfaction gap between principals that makes a plan one-sided")
     capitulation_max: float = Field(0.5, ge=0, le=1,
                                     description="a capitulating party's satisfaction is below this")
+    capitulation_winner_min: float = Field(0.8, ge=0, le=1, description=(
+        "in a capitulation, every other principal has at least this satisfaction and no red line crossed"))
     balanced_min: float = Field(0.5, ge=0, le=1,
                                 description="each principal's satisfaction needed for a balanced compromise")
     coverage_min: float = Field(0.5, ge=0, le=1,
@@ -38,8 +40,8 @@ DEFAULT_RULES = Rules()
 VERDICTS = {
     "non-starter for all": "crosses at least one red line of every principal party",
     "capitulation": "crosses red lines of one principal, whose satisfaction is below capitulation_max, "
-                    "while every other principal has all the demands the plan addresses met and none "
-                    "of its red lines crossed",
+                    "while every other principal has a satisfaction of at least capitulation_winner_min "
+                    "and none of its red lines crossed",
     "one-sided": "no capitulation, but principals' satisfaction differs by at least one_sided_gap",
     "incomplete": "addresses less than coverage_min of the principals' demands",
     "balanced compromise": "crosses no principal's red line, every principal's satisfaction is at "

@@ -119,9 +119,13 @@ def _render_bargain(report: "BargainReport", console: "Console") -> None:
     ruled = report.ruled_out()
     allowed = report.allowed()
     zone = _table("Options per issue", "issue", "acceptable to all", "ruled out by")
+    def _few(items: list[str], limit: int = 6) -> str:
+        # A compound question can have hundreds of combinations; show a handful and the count
+        # (the JSON output keeps them all).
+        return "; ".join(items[:limit]) + (f"; … and {len(items) - limit} more" if len(items) > limit else "")
     for issue in t.issues:
-        zone.add_row(issue, ", ".join(allowed[issue]) or "[red]none[/red]",
-                     "; ".join(f"{o}: {', '.join(ps)}" for o, ps in ruled.get(issue, {}).items()))
+        zone.add_row(issue, _few(allowed[issue]) or "[red]none[/red]",
+                     _few([f"{o}: {', '.join(ps)}" for o, ps in ruled.get(issue, {}).items()]))
     console.print(zone)
 
     names = list(report.solutions)

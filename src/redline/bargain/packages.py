@@ -100,7 +100,10 @@ class Conflict:
     ruled_out_by: dict[str, list[str]] = field(default_factory=dict)
 
     def explain(self) -> str:
-        lines = ", ".join(f"{r.party} rules out {r.option}" for r in self.red_lines)
+        shown = self.red_lines[:6]
+        lines = ", ".join(f"{r.party} rules out {r.option}" for r in shown)
+        if len(self.red_lines) > len(shown):
+            lines += f", and {len(self.red_lines) - len(shown)} more (all listed in --format json)"
         if self.imposed is not None:
             return f"{self.issue}: the imposed term {self.issue}={self.imposed} crosses a red line ({lines})"
         return f"{self.issue}: every option is a red line ({lines})"

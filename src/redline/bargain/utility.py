@@ -221,7 +221,7 @@ def parse_fix(profile: Profile, terms: list[str]) -> dict[str, str]:
     for term in terms:
         issue_id, sep, option = term.partition("=")
         if not sep or not option:
-            raise DataError(f"--fix {term!r} is not issue=option", fix="e.g. --fix alliance.nato=against")
+            raise DataError(f"--fix {term!r} is not issue=option", fix="give ISSUE=OPTION with ids from the profile's issues.yaml")
         issue = profile.issue(issue_id.strip())
         option = option.strip()
         if option not in issue.option_ids:
@@ -363,7 +363,16 @@ def utilities_from_positions(profile: Profile, as_of: dt.date | None = None,
     )
     links = [Link(party=pos.party, issue=pos.issue, options=tuple(c.options), other=c.issue,
                   allowed=tuple(c.allowed(profile.issues[c.issue])), red_line=c.otherwise == "red line crossed")
-             for pos in positions.values() if pos.party in table.parties for c in pos.conditions]
+             for pos in positions.values() if pos.party in table.parties for c in pos.conditions
+             # a package names no guarantors, so a condition on who guarantees is assess-only
+             if not c.guarantors]
+    for pos in positions.values():
+        for c in pos.conditions:
+            if c.guarantors and pos.party in table.parties:
+                table.notes.append(
+                    f"{pos.party} accepts {', '.join(c.options)} on {pos.issue} only with "
+                    f"{' or '.join(c.guarantors)} among the guarantors; packages do not name guarantors, "
+                    "so this condition is not applied here (redline assess checks it against a plan)")
     merged, compounds = merge(table, profile.questions, links, rules.red_line, rules.other)
     merged.compounds = compounds
     if weighting == "blocs" and profile.meta.bargaining.blocs:

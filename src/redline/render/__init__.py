@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Literal
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
@@ -35,19 +36,65 @@ def safe_href(url: object) -> str:
     return u if u.startswith(("http://", "https://")) else "#"
 
 
+def id_path(value: object) -> str:
+    """An id as one URL path segment: every ``/`` escaped, so an id like ``folder/a.txt`` routes
+    to its page (the routes take ``{id:path}``) and ``../../etc/passwd`` stays one segment that
+    the browser cannot resolve to a path outside the app."""
+    from urllib.parse import quote
+
+    return quote(str(value or ""), safe="")
+
+
+def readable(text: object, labels: dict[str, str] | None = None) -> str:
+    """Text with internal ids (a bound's parameter, ``troop_ceiling``) replaced by their labels,
+    for pages written for readers rather than for scripts."""
+    out = "" if text is None else str(text)
+    for key, label in (labels or {}).items():
+        if key and label:
+            out = re.sub(rf"(?<![\w.]){re.escape(key)}(?![\w.])", label, out)
+    return out
+
+
+def parameter_labels(profile: object) -> dict[str, str]:
+    """Every parameter id of a profile's issues with its label (and unit)."""
+    out: dict[str, str] = {}
+    for issue in getattr(profile, "issues", {}).values():
+        for prm in issue.parameters:
+            if prm.label:
+                out[prm.id] = prm.label + (f" ({prm.unit})" if prm.unit else "")
+    return out
+
+
 def _num(x: object, digits: int = 2) -> str:
     return "—" if x is None else f"{float(x):.{digits}f}"
 
 
-def _env(autoescape: bool) -> Environment:
-    env = Environment(loader=PackageLoader("redline.render", "templates"), undefined=StrictUndefined,
+@lru_cache(maxsize=8)
+def environment(autoescape: bool = True, extra_packages: tuple[str, ...] = ()) -> Environment:
+    """The one Jinja2 environment of a kind (reports, and the web pages on top of them).
+
+    ``extra_packages`` are packages whose ``templates`` folder is searched before the reports'
+    own, so the web UI reuses the report templates with the same filters and escaping."""
+    from redline import __version__
+
+    loaders = [PackageLoader(pkg, "templates") for pkg in extra_packages]
+    loaders.append(PackageLoader("redline.render", "templates"))
+    env = Environment(loader=ChoiceLoader(loaders), undefined=StrictUndefined,
                       autoescape=select_autoescape(["html", "html.j2"], default=True) if autoescape else False,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["md"] = md_escape
     env.filters["mdlink"] = md_link
     env.filters["href"] = safe_href
     env.filters["num"] = _num
+    env.filters["json_in_html"] = json_in_html
+    env.filters["readable"] = readable
+    env.filters["idpath"] = id_path
+    env.globals["version"] = __version__
     return env
+
+
+def _env(autoescape: bool) -> Environment:
+    return environment(autoescape)
 
 
 def render_markdown(template: str, **context: object) -> str:
@@ -70,4 +117,4 @@ def json_in_html(obj: object) -> Markup:
 
 
 __all__ = ["FORMATS", "Format", "md_escape", "render_markdown", "render_html", "render_json", "escape",
-           "json_in_html", "safe_href"]
+           "json_in_html", "safe_href", "environment", "readable", "parameter_labels"]

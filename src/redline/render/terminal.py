@@ -97,7 +97,7 @@ def assessment_view(a: Assessment) -> Group:
     for p in a.parties:
         for o in p.red_lines_crossed:
             ev = o.evidence[0]
-            crossed.add_row(Text(p.party), Text(f"{o.issue} = {o.plan_option}" +
+            crossed.add_row(Text(p.party), Text(f"{o.issue} = {o.plan_option_label or o.plan_option}" +
                                                 ("".join(f"\n{r}" for r in o.reasons))), Text(o.provision),
                             Text(f"“{ev.quote}” — {ev.speaker}, said {ev.date}, {ev.outlet} "
                                  f"[{ev.tier_label}]{' (stale)' if o.stale else ''}\n{ev.link}"))
@@ -126,6 +126,8 @@ def assessment_view(a: Assessment) -> Group:
                           ", ".join(p.number for p in a.provisions_unmapped), style="dim"))
     if a.precedents:
         parts.append(precedents_view(a.precedents))
+        from redline.precedents.panels import analogues_view
+        parts.append(analogues_view(a.precedents.get("analogues")))
     return Group(*parts)
 
 
@@ -137,7 +139,9 @@ def precedents_view(report: dict) -> Table | Text:
     for col in ("AgtId", "agreement", "date", "similarity", "shared clauses"):
         t.add_column(col, overflow="fold")
     for h in hits:
-        t.add_row(str(h.get("agreement_id", "")), Text(str(h.get("name", ""))), str(h.get("date", "")),
+        outcome = h.get("outcome") or {}
+        t.add_row(str(h.get("agreement_id", "")), Text(str(h.get("name", "")) + (
+                      f"\n→ {outcome['status_label']}: {outcome['held_for']}" if outcome else "")), str(h.get("date", "")),
                   f"{h.get('score', 0):.2f}", Text(", ".join(h.get("shared", []))))
     return t
 
@@ -146,7 +150,7 @@ def comparison_view(c: Comparison) -> Group:
     t = Table(title=f"{c.before} → {c.after} (positions as of {c.as_of})", show_lines=True)
     for col in ("issue", "change", "before", "after", "redline"):
         t.add_column(col, overflow="fold")
-    style = {"added": "green", "removed": "red", "changed": "yellow", "same": "dim"}
+    style = {"added": "green", "removed": "red", "changed": "yellow", "deferred": "magenta", "same": "dim"}
     for ch in c.changes:
         red = Text()
         for seg in ch.redline:
@@ -156,9 +160,15 @@ def comparison_view(c: Comparison) -> Group:
                 red += Text("{+" + seg.text.strip() + "+} ", style="green")
             else:
                 red += Text("[-" + seg.text.strip() + "-] ", style="red")
-        before = f"{ch.before_option or 'text'} (pt {ch.before_provision})" if ch.before_provision else "—"
-        after = f"{ch.after_option or 'text'} (pt {ch.after_provision})" if ch.after_provision else "—"
-        t.add_row(Text(ch.issue or "(unmapped)"), Text(ch.change, style=style[ch.change]), Text(before),
+        def _side(option: str | None, prov: str | None, params: dict[str, float]) -> str:
+            if not prov:
+                return "—"
+            nums = "".join(f"\n{k} {v:,.0f}" for k, v in params.items())
+            return f"{option or 'text'} (pt {prov}){nums}"
+        before = _side(ch.before_option, ch.before_provision, ch.before_parameters)
+        after = _side(ch.after_option, ch.after_provision, ch.after_parameters)
+        effects = "".join(f"\n{e if len(e) <= 160 else e[:157] + '…'}" for e in ch.effects)
+        t.add_row(Text(ch.issue or "(unmapped)"), Text(ch.change + effects, style=style[ch.change]), Text(before),
                   Text(after), red)
     p = Table(title="Per party, before → after")
     for col in ("party", "satisfaction", "red lines crossed before", "after", "newly crossed", "no longer crossed"):
