@@ -302,19 +302,6 @@ class TerritoryTerm(Model):
     ceded_by: str
 
 
-class SourceRef(Model):
-    url: str
-    outlet: str = ""
-    date: dt.date | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, v: str) -> str:
-        if not v.startswith(("http://", "https://")):
-            raise ValueError("a source url must start with http:// or https://")
-        return v
-
-
 class ControlSnapshot(Model):
     """Who held how much of a region's area on one date, with the source of the figure."""
 
@@ -322,7 +309,7 @@ class ControlSnapshot(Model):
     held_by: dict[str, float] = Field(default_factory=dict)
     held_km2: float | None = Field(default=None, ge=0)
     places_held: dict[str, list[str]] = Field(default_factory=dict, description="named places each party holds")
-    source: SourceRef
+    source: Source
     note: str = ""
 
     @field_validator("held_by")
@@ -342,9 +329,9 @@ class Region(Model):
     id: str = Field(pattern=ID_PATTERN)
     name: str
     area_km2: float | None = Field(default=None, gt=0)
-    area_source: SourceRef | None = None
+    area_source: Source | None = None
     population: int | None = Field(default=None, ge=0)
-    population_source: SourceRef | None = None
+    population_source: Source | None = None
     control: list[ControlSnapshot] = Field(default_factory=list)
 
     def control_on(self, date: dt.date, *, with_share: bool = False,

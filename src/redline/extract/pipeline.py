@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Iterator
 from redline.extract.lexicon import Lexicon, load_lexicon
 from redline.model import Act, Document, Polarity, Statement
 from redline.profile import Profile
+from redline.extract.runner import DocumentRunner
 
 SUBJ_DEPS = {"nsubj", "nsubjpass", "csubj", "csubjpass"}
 FIRST_PERSON = {"we", "i", "us", "our"}
@@ -1374,7 +1375,7 @@ class Pipeline:
         return state
 
 
-class Extractor:
+class Extractor(DocumentRunner):
     """Documents → statements. Load once (spaCy model, lexicon, backend), call on many documents."""
 
     def __init__(self, profile: Profile | None = None, backend: str = "lexicon",
@@ -1403,12 +1404,3 @@ class Extractor:
         parsed = self.nlp.pipe((d.text for d in docs), batch_size=self.batch_size)
         for document, sdoc in zip(docs, parsed):
             yield self.pipeline(DocState(document, sdoc), self.ctx)
-
-    def extract(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Statement]]]:
-        for state in self.run(documents):
-            yield state.document, state.statements
-
-    def __call__(self, document: Document | str) -> list[Statement]:
-        if isinstance(document, str):
-            document = Document(id="text", text=document)
-        return next(self.extract([document]))[1]

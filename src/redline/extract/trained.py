@@ -39,6 +39,7 @@ from pydantic import BaseModel, Field
 
 from redline.extract.pairs import Pair, pairs_of
 from redline.model import Act, Document, Polarity, Statement
+from redline.extract.runner import DocumentRunner
 
 MODEL_DIR = Path(__file__).parent / "models"
 DEFAULT_MODEL = MODEL_DIR / "trained.npz"
@@ -724,7 +725,7 @@ def _polarity(pair: Pair, label: tuple[str, str]) -> tuple[str, str]:
     return label
 
 
-class TrainedExtractor:
+class TrainedExtractor(DocumentRunner):
     """``--backend trained``: the rule stages propose pairs, the trained model decides.
 
     Same interface as ``Extractor`` (``run``, ``extract``, call on one document)."""
@@ -781,15 +782,6 @@ class TrainedExtractor:
         for state in self.base.run(documents):
             state.statements = self.statements(state)
             yield state
-
-    def extract(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Statement]]]:
-        for state in self.run(documents):
-            yield state.document, state.statements
-
-    def __call__(self, document: Document | str) -> list[Statement]:
-        if isinstance(document, str):
-            document = Document(id="text", text=document)
-        return next(self.extract([document]))[1]
 
 
 __all__ = ["TrainConfig", "TrainReport", "ModelFigures", "TrainedModel", "TrainedExtractor", "train", "train_from_corpus",

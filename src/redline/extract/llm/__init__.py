@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from redline.errors import RedlineError
 from redline.model import Act, Document, Polarity, Statement
+from redline.extract.runner import DocumentRunner
 
 HERE = Path(__file__).parent
 
@@ -71,7 +72,7 @@ class LLMAnswer(BaseModel):
     statements: list[LLMStatement] = []
 
 
-class LLMExtractor:
+class LLMExtractor(DocumentRunner):
     """Same interface as ``Extractor``: ``run``, ``extract``, call on one document."""
 
     backend = "llm"
@@ -148,15 +149,6 @@ class LLMExtractor:
         for state in self.base.run(documents):
             state.statements = self.statements(state)
             yield state
-
-    def extract(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[Statement]]]:
-        for state in self.run(documents):
-            yield state.document, state.statements
-
-    def __call__(self, document: Document | str) -> list[Statement]:
-        if isinstance(document, str):
-            document = Document(id="text", text=document)
-        return next(self.extract([document]))[1]
 
 
 __all__ = ["LLMExtractor", "LLMSettings", "LLMAnswer", "prompt", "schema"]
