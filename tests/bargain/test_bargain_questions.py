@@ -114,3 +114,47 @@ def _two_issue_table():
     return UtilityTable(["A", "B"], ["x", "y"], [["no", "yes"], ["no", "yes"]], u,
                         np.array([[1.0, 0.5], [0.5, 1.0]]), [np.zeros((2, 2), bool), np.zeros((2, 2), bool)],
                         np.array([[0.2, 1.0], [1.0, 0.6]]))
+
+
+def _stuck_table():
+    """x: every option crosses someone's red line; y: free. A's condition: y=yes only if x=yes."""
+    from redline.bargain.utility import UtilityTable
+    u = [np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[0.2, 1.0], [0.2, 1.0]])]
+    red = [np.array([[False, True], [True, False]]), np.zeros((2, 2), bool)]
+    return UtilityTable(["A", "B"], ["x", "y"], [["no", "yes"], ["no", "yes"]], u,
+                        np.array([[1.0, 1.0], [1.0, 1.0]]), red, np.array([[0.5, 0.2], [0.5, 0.2]]))
+
+
+def test_a_condition_on_an_unsettleable_issue_is_judged_at_its_status_quo():
+    from redline.bargain.questions import resolve_irreconcilable
+
+    table = _stuck_table()
+    before_u = [u.copy() for u in table.utility]
+    link = Link(party="A", issue="y", options=("yes",), other="x", allowed=("yes",), red_line=True)
+    left = resolve_irreconcilable(table, [link], {"x": "no", "y": "no"}, RULES.red_line, RULES.other)
+    # No compound is formed: y stays its own question, and y=yes now crosses A's red line,
+    # because x (which no package can settle) stays at its status quo, "no".
+    assert left == []
+    assert table.red[1][0, 1] and table.utility[1][0, 1] == RULES.red_line
+    assert before_u[1][0, 1] == 1.0  # the original array was replaced, not edited
+    merged, compounds = merge(table, [], left, RULES.red_line, RULES.other)
+    assert merged.issues == ["x", "y"] and compounds == []
+    # With the status quo inside the allowed set, the condition holds and nothing changes.
+    table2 = _stuck_table()
+    link2 = Link(party="A", issue="y", options=("yes",), other="x", allowed=("no",), red_line=True)
+    assert resolve_irreconcilable(table2, [link2], {"x": "no"}, RULES.red_line, RULES.other) == []
+    assert not table2.red[1].any()
+    # Unknown status quo: the link is kept and merged as before.
+    table3 = _stuck_table()
+    assert resolve_irreconcilable(table3, [link], {"x": None}, RULES.red_line, RULES.other) == [link]
+
+
+def test_gaza_bargain_settles_the_ceasefire_and_leaves_only_disarmament_open():
+    from redline.bargain.report import bargain
+    from redline.profile import load_profile
+
+    report = bargain(load_profile("israel-hamas"), as_of=None)
+    assert report.left_open == ["security.disarmament"]
+    nash = report.solutions["nash"]
+    package = (nash[0] if isinstance(nash, list) else nash).package
+    assert any(k.startswith("ceasefire") and v for k, v in package.items())

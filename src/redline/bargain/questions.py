@@ -132,6 +132,51 @@ def _groups(issues: list[str], questions: list[Question], links: list[Link]) -> 
     return [g for g in groups.values() if len(g) > 1]
 
 
+def resolve_irreconcilable(table, links: list[Link], status_quo: dict[str, str | None],
+                           red_line_value: float, other_value: float) -> list[Link]:
+    """Links that lean on an issue no package can settle, judged at that issue's status quo.
+
+    When every option of an issue crosses some party's red line, every package leaves it as it
+    is. A condition on it ("a permanent ceasefire only if Hamas disarms") is then decided by the
+    status quo, so it is applied to the conditioned options directly instead of tying the two
+    issues into one compound — which would otherwise leave the whole compound, ceasefire
+    included, at no deal. Links from such an issue are dropped (it is left open anyway). The
+    table's utility and red-line arrays are replaced, not edited in place. Returns the links
+    still to merge; a note says which conditions were judged this way."""
+    idx = {issue: k for k, issue in enumerate(table.issues)}
+    stuck = {issue for issue, k in idx.items()
+             if issue not in table.fixed and bool(table.red[k].any(axis=0).all())}
+    if not stuck:
+        return links
+    keep: list[Link] = []
+    for lk in links:
+        if lk.issue in stuck and lk.issue in idx:
+            continue
+        if lk.other not in stuck or lk.issue not in idx:
+            keep.append(lk)
+            continue
+        sq = status_quo.get(lk.other)
+        if sq is None:
+            keep.append(lk)
+            continue
+        if sq not in lk.allowed:
+            k, p = idx[lk.issue], table.parties.index(lk.party)
+            u, r = table.utility[k].copy(), table.red[k].copy()
+            for o in lk.options:
+                if o in table.options[k]:
+                    j = table.options[k].index(o)
+                    if lk.red_line:
+                        u[p, j], r[p, j] = red_line_value, True
+                    else:
+                        u[p, j] = min(u[p, j], other_value)
+            table.utility[k], table.red[k] = u, r
+        table.notes.append(
+            f"{lk.party}'s condition on {lk.issue} ({', '.join(lk.options)} only if {lk.other} is "
+            f"{' or '.join(lk.allowed)}) is judged with {lk.other} as it is ({sq}): no package can "
+            f"settle {lk.other} without crossing a red line")
+    return keep
+
+
 def merge(table, questions: list[Question], links: list[Link], red_line_value: float,
           other_value: float):
     """The table with every group of tied issues merged into one compound issue (module doc)."""

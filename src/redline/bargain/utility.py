@@ -27,7 +27,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from redline.bargain.questions import Link, merge
+from redline.bargain.questions import resolve_irreconcilable, Link, merge
 from redline.errors import DataError, NotFound, did_you_mean
 from redline.model import Issue
 from redline.profile import Profile
@@ -373,6 +373,8 @@ def utilities_from_positions(profile: Profile, as_of: dt.date | None = None,
                     f"{pos.party} accepts {', '.join(c.options)} on {pos.issue} only with "
                     f"{' or '.join(c.guarantors)} among the guarantors; packages do not name guarantors, "
                     "so this condition is not applied here (redline assess checks it against a plan)")
+    links = resolve_irreconcilable(table, links, {i: profile.issues[i].status_quo for i in table.issues},
+                                   rules.red_line, rules.other)
     merged, compounds = merge(table, profile.questions, links, rules.red_line, rules.other)
     merged.compounds = compounds
     if weighting == "blocs" and profile.meta.bargaining.blocs:
