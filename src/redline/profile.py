@@ -104,7 +104,7 @@ class Profile:
             errors: list[DataError] = []
             plan = _load_plan(path, errors)
             if plan is not None:
-                _check_plan(self, plan, path, load_yaml(path), errors)
+                check_plan(self, plan, path, load_yaml(path), errors)
             if errors:
                 raise ProfileErrors(errors)
             assert plan is not None
@@ -223,7 +223,10 @@ def _check_party(profile: Profile, party_id: str, file: Path, line: int | None,
     return False
 
 
-def _check_plan(profile: Profile, plan: Plan, file: Path, raw: Any, errors: list[DataError]) -> None:
+def check_plan(profile: Profile, plan: Plan, file: Path, raw: Any, errors: list[DataError]) -> None:
+    """Every reference of a plan checked against the profile (parties, issues, options,
+    parameters, mechanisms, one option per issue); problems are appended to ``errors``. Used by
+    ``load_profile``, by plans posted to the API and by plans stored in the database."""
     for i, proposer in enumerate(plan.proposers):
         _check_party(profile, proposer, file, _line(raw, "proposers", i), errors)
     seen_numbers: dict[str, int] = {}
@@ -367,7 +370,7 @@ def load_profile(name_or_path: str | Path | None = None) -> Profile:
             errors.append(DataError(f"duplicate plan id {plan.id!r} (also in {profile.plan_files[plan.id].name})",
                                     file=file, line=1, fix="give each plan its own id"))
             continue
-        _check_plan(profile, plan, file, load_yaml(file), errors)
+        check_plan(profile, plan, file, load_yaml(file), errors)
         profile.plans[plan.id] = plan
         profile.plan_files[plan.id] = file
 
@@ -480,6 +483,6 @@ def validate_profile(name_or_path: str | Path) -> list[DataError]:
     return evidence_problems(profile)
 
 
-__all__ = ["Profile", "ProfileErrors", "load_profile", "validate_profile", "available_profiles",
+__all__ = ["Profile", "ProfileErrors", "load_profile", "check_plan", "validate_profile", "available_profiles",
            "evidence_problems", "evidence_tiers", "SOURCES_FILE",
            "bundled_profiles_dir", "MECHANISMS", "DEFAULT_PROFILE", "LDict", "LList"]

@@ -9,6 +9,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+# How long one package search may run by default (seconds); the CLI, the API and the report
+# read this one value.
+DEFAULT_TIME_LIMIT = 60.0
+
 _EXPORTS = {
     "deu": ["BacktestResult", "DeuData", "backtest", "default_models", "load_deu"],
     "eum": ["EUMParams", "EUMResult", "expected_utility_model"],

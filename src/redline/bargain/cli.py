@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
+from redline.bargain import DEFAULT_TIME_LIMIT
 from redline.cliutil import parse_date, split_ids
 from redline.errors import DataError
 
@@ -261,7 +262,7 @@ def bargain_command(
     no_deal: NoDeal = typer.Option(NoDeal.status_quo, "--no-deal", help="What each party gets with no deal."),
     frontier: int = typer.Option(25, "--frontier", min=0, help="List at most N Pareto-optimal packages (0: skip)."),
     closest: Optional[str] = typer.Option(None, "--closest", help="Plan id or YAML file: show the closest acceptable package."),
-    time_limit: float = typer.Option(60.0, "--time-limit", min=0.1,
+    time_limit: float = typer.Option(DEFAULT_TIME_LIMIT, "--time-limit", min=0.1,
                                      help="Seconds per search; a search it stops reports its best package and the gap."),
     fmt: str = typer.Option("terminal", "--format", "-f", help="terminal or json."),
 ) -> None:

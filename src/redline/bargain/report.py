@@ -22,7 +22,7 @@ from redline.bargain.utility import (DisagreementRule, UtilityRules, UtilityTabl
 from redline.profile import Profile
 
 SOLUTION_NAMES = {"nash": "Nash", "maxmin": "max-min", "ks": "Kalai–Smorodinsky"}
-DEFAULT_TIME_LIMIT = 60.0
+from redline.bargain import DEFAULT_TIME_LIMIT  # noqa: E402  (one value for CLI, API and report)
 """Seconds per search, for ``redline bargain`` and ``/api/bargain`` alike: a search it stops
 reports its best package and the gap (``proven: false``) instead of running on."""
 

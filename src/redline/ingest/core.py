@@ -7,14 +7,20 @@ because documents already stored are recognised by their content hash.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from redline.errors import DataError
 from redline.ingest.readers import Options, iter_files, read_file
 from redline.model import Document, Statement
-from redline.store import IngestResult, Store, content_hash
-from redline.store.store import Skipped
+from redline.results import IngestResult
+from redline.store.hashing import content_hash
+
+if TYPE_CHECKING:
+    from redline.store import Store
+from redline.results import Skipped
 
 Extractor = Callable[[Sequence[Document]], list[list[Statement]]]
 BATCH = 25

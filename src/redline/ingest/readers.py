@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator
 from redline import inputs
 from redline.errors import DataError
 from redline.model import Document
-from redline.store.store import Skipped
+from redline.results import Skipped
 
 MAX_BYTES = inputs.MAX_DOCUMENT_BYTES  # one article file; larger is not an article
 MAX_LINE_BYTES = 10 * 1024 * 1024     # one JSON Lines record

@@ -25,8 +25,8 @@ from a bad parser), and one of them would stretch every timeline axis over two m
 DATE_AHEAD_DAYS = 366
 """How far after today a date may lie (a scheduled summit, a deadline in a plan)."""
 
-BARGAIN_TIME_LIMIT = 60.0
-"""Seconds per bargaining search, as ``redline bargain --time-limit`` defaults to."""
+from redline.bargain import DEFAULT_TIME_LIMIT as BARGAIN_TIME_LIMIT  # noqa: E402
+# Seconds per bargaining search: the one default of ``redline bargain --time-limit``.
 
 
 class Settings(BaseModel):

@@ -37,38 +37,7 @@ class Conflict(RedlineError):
 
 # --- typed results -------------------------------------------------------------------------
 
-class Duplicate(BaseModel):
-    source: str
-    existing_id: str
-
-
-class Skipped(BaseModel):
-    source: str
-    reason: str
-
-
-class IngestItem(BaseModel):
-    """What happened to one input of a batch, in input order."""
-
-    index: int
-    source: str
-    status: Literal["stored", "duplicate", "skipped"]
-    id: str | None = None  # the stored id, or the id of the document with the same text
-    reason: str = ""
-    statements: int = 0
-
-
-class IngestResult(BaseModel):
-    """What an ingest did: ids stored, inputs already there (same text), inputs refused and why."""
-
-    stored: list[str]
-    duplicates: list[Duplicate]
-    skipped: list[Skipped]
-    renamed: dict[str, str]
-    statements: int
-    extracted: bool
-    note: str = ""
-    items: list[IngestItem] = []
+from redline.results import Duplicate, IngestItem, IngestResult, Skipped  # noqa: E402  (one set of result models)
 
 
 class StatementsAdded(BaseModel):
@@ -177,12 +146,11 @@ class Workspace:
     def check_plan(self, plan: Plan) -> None:
         """Cross-check a plan against the profile (ids, options, mechanisms), all problems at once.
 
-        Uses the checks ``redline validate`` runs; ``profile._check_plan`` is private to
-        ``redline.profile`` and should become public there."""
-        from redline.profile import _check_plan
+        Uses the checks ``redline validate`` runs (``profile.check_plan``)."""
+        from redline.profile import check_plan
 
         errors: list[DataError] = []
-        _check_plan(self.profile, plan, "<request>", None, errors)  # type: ignore[arg-type]
+        check_plan(self.profile, plan, "<request>", None, errors)  # type: ignore[arg-type]
         if errors:
             raise ProfileErrors(errors)
 

@@ -14,7 +14,7 @@ import json
 import secrets
 import threading
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -34,48 +34,7 @@ MAX_LIMIT = 1000
 
 # --- results ------------------------------------------------------------------------------
 
-@dataclass
-class Skipped:
-    source: str
-    reason: str
-
-
-@dataclass
-class Duplicate:
-    source: str
-    existing_id: str
-
-
-@dataclass
-class IngestResult:
-    """What a batch did: ids stored, inputs that were already there, inputs refused and why."""
-
-    stored: list[str] = field(default_factory=list)
-    duplicates: list[Duplicate] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    renamed: dict[str, str] = field(default_factory=dict)  # input id -> stored id (id clash)
-    statements: int = 0
-
-    def extend(self, other: "IngestResult") -> "IngestResult":
-        self.stored += other.stored
-        self.duplicates += other.duplicates
-        self.skipped += other.skipped
-        self.renamed.update(other.renamed)
-        self.statements += other.statements
-        return self
-
-    def skip(self, source: str, reason: str) -> None:
-        self.skipped.append(Skipped(source, reason))
-
-    def summary(self) -> str:
-        parts = [f"{len(self.stored)} stored", f"{len(self.duplicates)} already seen",
-                 f"{len(self.skipped)} skipped"]
-        if self.statements:
-            parts.append(f"{self.statements} statements")
-        return ", ".join(parts)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+from redline.results import Duplicate, IngestResult, Skipped  # noqa: E402  (re-exported)
 
 
 @dataclass
@@ -708,14 +667,14 @@ class Store:
     def save_plan(self, profile_id: str, plan: Plan | Mapping[str, Any]) -> Plan:
         """Create or replace a plan after checking it against the stored profile (parties,
         issues, options, parameters); raises ``ProfileErrors`` listing every problem."""
-        from redline.profile import ProfileErrors, _check_plan
+        from redline.profile import ProfileErrors, check_plan
         from redline.yamlio import validate
 
         if not isinstance(plan, Plan):
             plan = validate(Plan, dict(plan), file=Path("<plan>"))
         prof = self.profile(profile_id)
         errors: list[DataError] = []
-        _check_plan(prof, plan, Path(f"<plan {plan.id}>"), None, errors)
+        check_plan(prof, plan, Path(f"<plan {plan.id}>"), None, errors)
         if errors:
             raise ProfileErrors(errors)
 
