@@ -136,16 +136,13 @@ def assess(plan: str = typer.Argument(..., help="Plan id from the profile, or a 
            precedents: bool = typer.Option(True, help="Add the PA-X precedents section when the data is found."),
            ) -> None:
     """Score a plan for every party: satisfaction, demands met, red lines crossed, verdict, durability."""
-    from redline.assess import assess as run_assess
-    from redline.precedents import plan_precedents
     from redline.render.terminal import assessment_view
+    from redline.services.workspace import assess_plan
 
     check_format(fmt)
     prof = _profile(profile)
-    the_plan = prof.plan(plan)
-    result = run_assess(prof, the_plan, as_of=parse_date(as_of), parties=split_ids(parties))
-    if precedents:
-        result.precedents = plan_precedents(the_plan, prof, top=5).model_dump(mode="json")
+    result = assess_plan(prof, prof.plan(plan), as_of=parse_date(as_of), parties=split_ids(parties),
+                         precedents=precedents)
     _print_report(result, fmt, "assessment", "a", assessment_view)
 
 
