@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from redline.errors import DataError, NotFound, RedlineError
 from redline.profile import ProfileErrors
 from redline.services.workspace import Conflict, StoreMissing
+from redline.web.security import HttpMiddleware
 
 log = logging.getLogger("redline.web")
 
@@ -104,17 +105,11 @@ async def send_error(send: Send, status: int, detail: Any, headers: list[tuple[b
     await send({"type": "http.response.body", "body": body})
 
 
-class CatchErrors:
+class CatchErrors(HttpMiddleware):
     """Turns an unhandled exception into a 500 in the one error shape, inside the middleware that
     adds the security headers (Starlette's own 500 handler sits outside every middleware)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def tracking_send(message: dict) -> None:
@@ -143,20 +138,19 @@ def host_allowed(host_header: str, allowed: list[str]) -> bool:
     return name in {a.strip().lower().strip("[]") for a in allowed}
 
 
-class HostCheck:
+class HostCheck(HttpMiddleware):
     """400 for requests whose Host is not on the allow-list (DNS rebinding reaches a loopback
     server under a foreign name; checking Host stops it)."""
 
     def __init__(self, app: ASGIApp, allowed: list[str]) -> None:
-        self.app = app
+        super().__init__(app)
         self.allowed = allowed
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
-            if not host_allowed(host, self.allowed):
-                await send_error(send, 400, f"host {host[:100]!r} is not served here (REDLINE_ALLOWED_HOSTS)")
-                return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        host = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"host"), "")
+        if not host_allowed(host, self.allowed):
+            await send_error(send, 400, f"host {host[:100]!r} is not served here (REDLINE_ALLOWED_HOSTS)")
+            return
         await self.app(scope, receive, send)
 
 

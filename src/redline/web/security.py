@@ -28,8 +28,9 @@ DEFAULT_MAX_BODY = 2 * 1024 * 1024       # JSON requests
 DEFAULT_MAX_UPLOAD = 10 * 1024 * 1024    # multipart document uploads
 
 
-class SecurityHeaders:
-    """Adds the CSP and friends to every HTTP response, errors included."""
+class HttpMiddleware:
+    """An ASGI middleware that acts on HTTP requests only and passes everything else (lifespan,
+    websockets) straight through; subclasses implement ``handle``."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -38,7 +39,16 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
 
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+class SecurityHeaders(HttpMiddleware):
+    """Adds the CSP and friends to every HTTP response, errors included."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = [(k, v) for k, v in message.get("headers", [])
