@@ -1,23 +1,11 @@
-"""Extraction on Dask workers: one Extractor per worker process, built on first use."""
+"""Extraction on Dask workers: one extractor per worker process and backend, built on first use
+(``redline.extract.backends.extract_records``, which every backend goes through)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-_EXTRACTORS: dict[str, Any] = {}
-
-
-def extract_records(records: list[dict], backend: str = "lexicon") -> list[dict]:
-    """Records ({id, text, …}) → gold-format lines; importable so workers keep their cache."""
-    from redline.extract.io import statement_record
-    from redline.extract.pipeline import Extractor
-    from redline.model import Document
-
-    ex = _EXTRACTORS.get(backend)
-    if ex is None:
-        ex = _EXTRACTORS[backend] = Extractor(backend=backend)
-    docs = [Document(id=str(r["id"]), text=r["text"]) for r in records]
-    return [{"id": d.id, "statements": [statement_record(s) for s in sts]} for d, sts in ex.extract(docs)]
+from redline.extract.backends import extract_records
 
 
 def extract_dask(records: list[dict], client: Any, backend: str = "lexicon", chunk: int = 20) -> list[dict]:
@@ -25,3 +13,6 @@ def extract_dask(records: list[dict], client: Any, backend: str = "lexicon", chu
     chunks = [records[i:i + chunk] for i in range(0, len(records), chunk)]
     futures = client.map(extract_records, chunks, backend=backend, pure=False)
     return [line for part in client.gather(futures) for line in part]
+
+
+__all__ = ["extract_dask", "extract_records"]

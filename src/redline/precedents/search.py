@@ -28,6 +28,8 @@ component with its value and the reason.
 
 from __future__ import annotations
 
+from typing import Callable
+
 import datetime as dt
 import math
 from typing import Literal
@@ -177,32 +179,33 @@ def _pick(values: list[str], known: list[str], what: str, flag: str) -> list[str
     return out
 
 
+def _parts_matching(values: list[str], known: list[str], what: str, option: str,
+                    fix: "Callable[[str, list[str]], str]") -> list[str]:
+    """The comma-separated parts of ``values``, each required to match part of a known name."""
+    out = []
+    for value in values:
+        for part in (p.strip() for p in value.split(",")):
+            if not part:
+                continue
+            if not any(part.lower() in k.lower() for k in known):
+                raise DataError(f"no {what} matches {part!r} for {option}", fix=fix(part, known))
+            out.append(part)
+    return out
+
+
 def normalise_filters(pax: PaxData, filters: Filters | None) -> Filters:
     """Check filter values against the data and give them PA-X's spelling."""
     f = filters or Filters()
     stages = _pick(f.stages, sorted(set(pax.stage) | set(pax.stage_sub)), "stage", "--stage")
     types = _pick(f.types, sorted(set(pax.agreement_type)), "agreement type", "--type")
-    regions_known = sorted({str(r) for r in pax.region})
-    regions = []
-    for r in f.regions:
-        for part in (p.strip() for p in r.split(",")):
-            if not part:
-                continue
-            if not any(part.lower() in k.lower() for k in regions_known):
-                raise DataError(f"no PA-X region matches {part!r} for --region",
-                                fix=f"use part of one of: {', '.join(regions_known)}")
-            regions.append(part)
+    regions = _parts_matching(f.regions, sorted({str(r) for r in pax.region}), "PA-X region", "--region",
+                              lambda part, known: f"use part of one of: {', '.join(known)}")
     countries_known = sorted({p for a in pax.agreements for p in _con_parts(a.country)}) if f.countries else []
-    countries = []
-    for c in f.countries:
-        for part in (p.strip() for p in c.split(",")):
-            if not part:
-                continue
-            if not any(part.lower() in k.lower() for k in countries_known):
-                near = nearest(part, countries_known)
-                raise DataError(f"no PA-X country/entity matches {part!r} for --country",
-                                fix=(f"did you mean {near[0]!r}? " if near else "") + "give part of a PA-X Con name")
-            countries.append(part)
+
+    def country_fix(part: str, known: list[str]) -> str:
+        near = nearest(part, known)
+        return (f"did you mean {near[0]!r}? " if near else "") + "give part of a PA-X Con name"
+    countries = _parts_matching(f.countries, countries_known, "PA-X country/entity", "--country", country_fix)
     if f.since and f.until and f.since > f.until:
         raise DataError(f"--since {f.since} is after --until {f.until}", fix="swap the dates")
     return f.model_copy(update={"stages": stages, "types": types, "regions": regions, "countries": countries})
