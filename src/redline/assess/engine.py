@@ -304,8 +304,12 @@ def _outcome(profile: Profile, issue: Issue, prov: Provision | None, option: str
 
 
 def assess_party(profile: Profile, plan: Plan, party: str, positions: dict[tuple[str, str], Position],
-                 rules: Rules, as_of: dt.date | None = None) -> PartyAssessment:
-    terms = plan_terms(profile, plan)
+                 rules: Rules, as_of: dt.date | None = None,
+                 terms: dict[str, tuple[Provision | None, str, Term]] | None = None) -> PartyAssessment:
+    """One party's scorecard; ``terms`` (``plan_terms``) can be passed in when several parties
+    are assessed against the same plan."""
+    if terms is None:
+        terms = plan_terms(profile, plan)
     as_of = as_of or plan.date
     outcomes = [_outcome(profile, profile.issues[i], prov, option, kind, positions[(party, i)], rules, as_of,
                          terms)
@@ -413,11 +417,12 @@ def assess(profile: Profile, plan: Plan | str, *, as_of: dt.date | None = None,
     with_positions = sorted({p for p, _ in positions})
     chosen = parties or sorted(set(with_positions) | set(profile.meta.principals),
                                key=lambda p: (p not in profile.meta.principals, p))
-    results = [assess_party(profile, plan, p, positions, rules, as_of) for p in chosen]
+    terms = plan_terms(profile, plan)
+    results = [assess_party(profile, plan, p, positions, rules, as_of, terms) for p in chosen]
     return Assessment(
         profile=profile.id, plan_id=plan.id, plan_title=plan.title, plan_date=plan.date, scope=plan.scope,
         proposers=plan.proposers, as_of=as_of, principals=profile.meta.principals,
-        issues_addressed=[i for i, (_p, _o, kind) in plan_terms(profile, plan).items() if kind == "term"],
+        issues_addressed=[i for i, (_p, _o, kind) in terms.items() if kind == "term"],
         provisions_unmapped=[p for p in plan.provisions if not p.issue],
         parties=results, verdict=verdict(results, profile.meta.principals, rules, plan.scope),
         durability=checklist(plan, profile), rules=rules,
