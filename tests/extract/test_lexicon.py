@@ -113,3 +113,17 @@ def test_new_conflict_extracts_through_the_shared_file():
            for s in ex("The Northern defence minister said Northland would never accept a cap on its army.")]
     assert got == [("NOR", "army.cap", "against", "reject", True)]
     assert ex("A ferryman said Northland wants direct talks.") == []
+
+
+@pytest.mark.parametrize("key, wrong", [("groups", ["a", "b"]), ("issues", "ceasefire"),
+                                        ("extra_parties", {"XXX": ["not", "a", "mapping"]})])
+def test_a_wrongly_typed_lexicon_is_a_data_error_wherever_it_is_loaded(tmp_path, key, wrong):
+    """The extractor's own loader (not only `redline validate`) names the key and its line."""
+    shutil.copytree(TOY, tmp_path / "toy")
+    path = tmp_path / "toy" / "lexicon.yaml"
+    data = _yaml(path)
+    data[key] = wrong
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_lexicon(load_profile(tmp_path / "toy"))
+    assert key in err.value.message and err.value.line is not None

@@ -138,6 +138,23 @@ def test_upload_reads_html(client, token):
     assert "access or nothing" in doc["text"] and "evil()" not in doc["text"]
 
 
+def test_upload_decodes_like_the_cli(client, token):
+    """Uploads go through the CLI's decoding: a UTF-8 BOM is dropped, and a file in another
+    encoding is skipped with the line of the bad byte and a fix, while the rest is stored."""
+    bom = "\ufeffSouthland PM: the corridor stays open.".encode("utf-8")
+    latin = "line one\nCaf\u00e9 talks resume.".encode("cp1252")
+    r = client.post("/api/documents/upload", params={"extract": "false"},
+                    files=[("files", ("bom.txt", bom, "text/plain")), ("files", ("latin.txt", latin, "text/plain"))],
+                    headers=auth(token))
+    assert r.status_code == 201, r.text
+    out = r.json()
+    assert len(out["stored"]) == 1
+    doc = client.get(f"/api/documents/{out['stored'][0]}").json()["document"]
+    assert doc["text"].startswith("Southland PM")
+    (skip,) = out["skipped"]
+    assert skip["source"] == "latin.txt" and "line 2" in skip["reason"] and "cp1252" in skip["reason"]
+
+
 def test_plans_crud(client, token):
     """Saved plans are checked, listed beside bundled ones, assessed, replaced and deleted."""
     h = auth(token)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Validate gold/<k>.jsonl against the articles and the profile.
 
-Usage: validate_gold.py K [K ...]     (exit status 1 on any error)
+Usage: validate_gold.py [--dir gold|pass_a|pass_b] K [K ...]     (exit status 1 on any error)
 Checks: one JSON object per line; ids unique, sorted, equal to articles/K.jsonl ids;
 every statement has exactly the 7 fields with valid types/values; issue is one of the
 guideline's 18 ids (profiles/russia-ukraine/issues.yaml minus curated-only ids);
@@ -26,10 +26,14 @@ def main():
     parties = {p["id"] for p in yaml.safe_load(open(os.path.join(PROFILE, "parties.yaml")))["parties"]}
     extra = set((yaml.safe_load(open(os.path.join(PROFILE, "lexicon.yaml"))) or {}).get("extra_parties", {}))
     errors, notes = [], {}
-    for k in sys.argv[1:]:
+    args = sys.argv[1:]
+    folder = "gold"
+    if args[:1] == ["--dir"]:
+        folder, args = args[1], args[2:]
+    for k in args:
         arts = [json.loads(l) for l in open(os.path.join(ROOT, "articles", k + ".jsonl"), encoding="utf-8")]
         text = {a["id"]: a["text"] for a in arts}
-        gold_path = os.path.join(ROOT, "gold", k + ".jsonl")
+        gold_path = os.path.join(ROOT, folder, k + ".jsonl")
         ids, n = [], 0
         for ln, line in enumerate(open(gold_path, encoding="utf-8"), 1):
             where = f"{k}:{ln}"

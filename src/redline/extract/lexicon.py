@@ -210,6 +210,12 @@ def load_lexicon(profile: Profile, path: str | Path | None = None) -> Lexicon:
     own: Any = load_yaml(file)
     if not isinstance(own, dict):
         raise DataError("the lexicon must be a mapping", file=file, line=1)
+    # Types first (a list where a mapping belongs says which key and line), so no Extractor,
+    # however built, meets a wrongly shaped lexicon as an AttributeError further down.
+    from redline.checks import LexiconFile
+    from redline.yamlio import validate
+
+    validate(LexiconFile, own, file=file)
     language = getattr(profile.meta, "language", DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE
     raw = merged_cues(load_language(language), own, file)
 

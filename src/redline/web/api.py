@@ -346,19 +346,17 @@ async def upload_documents(response: Response, files: list[UploadFile] = File(..
     from starlette.concurrency import run_in_threadpool
 
     from redline.ingest.readers import read_text_document
+    from redline.inputs import decode
 
     docs = []
     skipped: list[Skipped] = []
     for f in files:
         raw = await f.read()
         name = (f.filename or "upload")[:ID_MAX]
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            skipped.append(Skipped(source=name, reason="not UTF-8 text"))
-            continue
-        if "\x00" in text:
-            skipped.append(Skipped(source=name, reason="binary data (NUL bytes)"))
+        try:  # the CLI's decoding: a BOM is dropped; bad bytes, NULs or lone surrogates say where
+            text = decode(raw, file=name, what="the upload")
+        except DataError as exc:
+            skipped.append(Skipped(source=name, reason=exc.render()))
             continue
         suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
         doc_id = "upload-" + hashlib.sha256(raw).hexdigest()[:16]
