@@ -460,6 +460,15 @@ def evidence_problems(profile: Profile) -> list[DataError]:
                 errors.append(DataError(f"plan {plan.id}: source from a not-citable site ({src.url})",
                                         file=profile.plan_files.get(plan.id), line=None,
                                         fix="cite the official text or a wire/major outlet"))
+    cases_file = profile.root / "cases.yaml"
+    for case in profile.cases.values():
+        for src in case.sources:
+            cls = profile.sources.classify(src.url)
+            if not cls.citable:
+                errors.append(DataError(f"case {case.id}: source from a not-citable site ({src.url})",
+                                        file=cases_file, line=None,
+                                        fix="cite the agreement's official text or a wire/major outlet "
+                                            "(data/agreement_outcomes.yaml lists citable ones)"))
     return errors
 
 

@@ -75,6 +75,23 @@ def test_validate_refuses_uncitable_and_misused_sources(toy: Path):
     assert any("cited only for the words of SOU" in m for m in messages)
 
 
+def test_validate_refuses_a_case_citing_an_uncitable_site(toy: Path):
+    """Historical cases are evidence too: a case sourced from a mirror fails validation, one
+    sourced from a listed outlet passes."""
+    case = {"id": "old-truce", "title": "Old truce", "date": "1990-01-01", "parties": ["NOR", "SOU"],
+            "provisions": ["A truce."], "issues": [], "outcome": "It held.",
+            "sources": [{"url": "https://copies.example/old-truce"}]}
+    (toy / "cases.yaml").write_text(yaml.safe_dump({"cases": [case]}, sort_keys=False))
+    messages = [e.message for e in validate_profile(toy)]
+    assert any("case old-truce: source from a not-citable site (https://copies.example/old-truce)" in m
+               for m in messages)
+    cited = next(d["domain"] for d in yaml.safe_load((toy / "sources.yaml").read_text())["domains"]
+                 if d["tier"] != "not_citable")
+    case["sources"] = [{"url": f"https://{cited}/old-truce"}]
+    (toy / "cases.yaml").write_text(yaml.safe_dump({"cases": [case]}, sort_keys=False))
+    assert not any("case old-truce" in e.message for e in validate_profile(toy))
+
+
 def test_validate_refuses_a_position_older_than_its_evidence(toy: Path):
     def edit(positions):
         positions[0]["evidence"][0]["date"] = "2020-03-01"
