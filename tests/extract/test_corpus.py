@@ -43,6 +43,17 @@ def test_frozen_split_depends_on_the_url_only_and_holds_enough_articles(corpus):
         "MANIFEST.tsv is out of date: regenerate it from the articles")
 
 
+def test_no_test_statement_is_also_in_a_train_article(corpus):
+    """The same wire copy on two sites must not sit on both sides of the split: no quote of a
+    test article's statements appears in any train article's text."""
+    train_text = [a["text"] for aid, a in corpus.articles.items() if corpus.split(aid) == "train"]
+    for aid in corpus.articles:
+        if corpus.split(aid) != "test":
+            continue
+        for s in corpus.labels(aid):
+            assert not any(s["quote"] in t for t in train_text), (aid, s["quote"][:60])
+
+
 def test_agreement_is_symmetric_and_counts_triples():
     from redline.extract.corpus import Corpus
     arts = {"x": {"url": "https://a.example/x", "text": "t"}, "y": {"url": "https://a.example/y", "text": "t"}}
