@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 from redline.errors import RedlineError
 
@@ -57,3 +57,45 @@ class _BoundedMakeDoc:
         from redline.inputs import bound_for_parser
 
         return self.make_doc(bound_for_parser(text))
+
+
+def _lines(text: str) -> list[str]:
+    """The text cut into its lines' content and the whitespace between them (line breaks, blank
+    lines, trailing spaces), so that the pieces joined give the text back exactly and a line is
+    parsed the same whether or not anything follows it."""
+    out: list[str] = []
+    space = False  # is the last piece whitespace?
+    for line in text.splitlines(keepends=True):
+        content = line.rstrip()
+        tail = line[len(content):]
+        if content:
+            out.append(content)
+            space = False
+        if tail:
+            if space:
+                out[-1] += tail
+            else:
+                out.append(tail)
+                space = True
+    return out or [text]
+
+
+def parse_by_line(nlp: Any, texts: Iterable[str], batch_size: int = 32) -> Iterator[Any]:
+    """One spaCy Doc per text, each line parsed on its own and the lines joined back.
+
+    Why: the tagger and parser look a few tokens across a line break, so a paragraph appended
+    at the end could change how the last line before it is read (a negation at the end of a
+    cut-off sentence flipped when an unrelated paragraph followed). Lines already end sentences
+    (``_newline_boundaries``), so parsing them apart loses nothing, and what a line says depends
+    on that line alone: its trailing whitespace is parsed apart too (a line break after the last
+    line changed its parse), and whitespace-only sentences are skipped by the sentence stage.
+    The joined Doc has exactly the text's characters, so offsets hold."""
+    from spacy.tokens import Doc
+
+    from redline.inputs import bound_for_parser
+
+    pieces = [_lines(bound_for_parser(t)) for t in texts]
+    parsed = nlp.pipe((p for ps in pieces for p in ps), batch_size=batch_size)
+    for ps in pieces:
+        docs = [next(parsed) for _ in ps]
+        yield docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)

@@ -1400,7 +1400,9 @@ class Extractor(DocumentRunner):
 
     def run(self, documents: Iterable[Document]) -> Iterator[DocState]:
         """Parse in batches with ``nlp.pipe`` and run the stages; yields states in input order."""
+        from redline.extract.nlp import parse_by_line
+
         docs = list(documents)
-        parsed = self.nlp.pipe((d.text for d in docs), batch_size=self.batch_size)
+        parsed = parse_by_line(self.nlp, (d.text for d in docs), batch_size=self.batch_size)
         for document, sdoc in zip(docs, parsed):
             yield self.pipeline(DocState(document, sdoc), self.ctx)
