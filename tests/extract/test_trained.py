@@ -36,6 +36,10 @@ def test_training_on_a_sample_is_deterministic_and_never_sees_the_test_split(ext
     d1, d2 = r1.model_dump(exclude={"seconds"}), r2.model_dump(exclude={"seconds"})
     assert d1 == d2
     assert m1.kind == m2.kind and m1.threshold == m2.threshold and (m1.W == m2.W).all()
+    assert [f.c for f in r1.rerank] == cfg.rerank_c_grid  # stage three was fitted and compared
+    assert (m1.reranker is None) == (m2.reranker is None)
+    if m1.reranker is not None:
+        assert m1.reranker.names == m2.reranker.names and (m1.reranker.w == m2.reranker.w).all()
     with pytest.raises(ValueError, match="test split"):
         train(corpus.records("test")[:3], extractor, cfg, log=lambda _m: None)
 

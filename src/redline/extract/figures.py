@@ -114,10 +114,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--profile", default=None)
     ap.add_argument("--model", default=None, help="trained artefact (default: the packaged one)")
     ap.add_argument("--out", type=Path, default=None, help="write all figures as JSON here")
+    ap.add_argument("--also-chunks", default="",
+                    help="also score the test articles of these chunks alone (e.g. k1,k2,k3: the split as it was "
+                         "before later chunks joined), so figures stay comparable across rounds")
     args = ap.parse_args(argv)
 
     corpus = load_corpus(args.corpus or default_root())
     sets = {"test": corpus.records("test"), "dev": read_gold(args.dev)}
+    chunks = [c for c in args.also_chunks.split(",") if c]
+    if chunks:
+        sets[f"test[{','.join(chunks)}]"] = [r for r in sets["test"] if corpus.chunk[r["id"]] in chunks]
     prof = load_profile(args.profile)
     rows: list[BackendFigures] = []
     curves: dict[str, list[CurvePoint]] = {}

@@ -2,25 +2,27 @@
 
 Why: the rules hold precision but miss most of what unseen news says (issue #12); each new rule
 fits the sentence that motivated it. Here the rules' spaCy stages only *propose* pairs
-(``redline.extract.pairs``) and their conclusions become features; a linear model learned from
-``corpus/<profile>/`` decides, per pair, which (issue, polarity) labels it carries, then which act
-and whether it is a red line.
+(``redline.extract.pairs``) and their conclusions become features; models learned from
+``corpus/<profile>/`` decide which (issue, polarity) labels each pair carries, which of the
+document's candidate triples stand, then each statement's act and whether it is a red line.
 
-Three model families are trained and compared by cross-validation on the train split only (the
-frozen test split of ``corpus.split_of`` is never read here):
+Families compared by cross-validation on the train split only (the frozen test split of
+``corpus.split_of`` is never read here):
 
+``two_stage``
+    stage one, a logistic regression per issue on the sentence; stage two, one logistic
+    regression over (pair, label) for the sentence's top issues. Numpy and scipy at run time.
 ``sparse_lr``
-    one-vs-rest logistic regression over the pair's sparse string features; needs numpy only at
-    run time (weights are stored as arrays, not pickles), so it keeps the lexicon's throughput
-    and needs no torch.
-``minilm_lr``
-    the same plus the MiniLM sentence embedding (``semantic`` extra: torch at run time).
-``minilm_knn``
-    nearest neighbours over the MiniLM embedding and the pair's role features.
+    one-vs-rest logistic regression over the pair's sparse string features.
+``minilm_lr`` / ``minilm_knn``
+    the same plus the MiniLM sentence embedding, or nearest neighbours over it (``semantic``
+    extra: torch at run time, a fraction of the throughput).
 
-Scores are calibrated by isotonic regression on out-of-fold predictions over train, so a
-statement's ``confidence`` is the estimated probability that it is right; the default cut-off is
-the one that maximised out-of-fold F1, and ``min_confidence`` overrides it.
+Stage three (``redline.extract.rerank``) then judges each candidate (party, issue, polarity) of a
+document against its rivals, from the chosen family's out-of-fold scores; it is kept only if it
+raises out-of-fold F1. Scores are calibrated by isotonic regression on out-of-fold predictions
+over train, so a statement's ``confidence`` is the estimated probability that it is right; the
+default cut-off is the one that maximised out-of-fold F1, and ``min_confidence`` overrides it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from redline.extract.pairs import Pair, pairs_of
+from redline.extract.rerank import Reranker, document_rows, training_rows
 from redline.model import Act, Document, Polarity, Statement
 from redline.extract.runner import DocumentRunner
 
@@ -62,6 +65,8 @@ class TrainConfig(BaseModel):
     min_count: int = Field(2, ge=1)
     min_label_count: int = Field(3, ge=1)
     knn_k: int = 15
+    rerank: bool = Field(True, description="stage three: one decision per triple and document (redline.extract.rerank)")
+    rerank_c_grid: list[float] = [0.03, 0.1, 0.3]
     sample: Optional[int] = Field(None, description="train on this many train-split articles (tests)")
 
 
@@ -87,6 +92,8 @@ class TrainReport(BaseModel):
     label_sources: dict[str, int]
     reachable_recall: float = Field(description="share of gold triples some pair could express")
     candidates: list[ModelFigures]
+    rerank: list[ModelFigures] = Field(default_factory=list,
+                                       description="stage three over the chosen family, per C, out of fold")
     chosen: ModelFigures
     seconds: float
     artefact: str = ""
@@ -198,8 +205,10 @@ class TrainedModel:
     def __init__(self, kind: str, vocab: Vocab, labels: list[tuple[str, str]], W: np.ndarray, b: np.ndarray,
                  act_vocab: Vocab, act_W: np.ndarray, act_b: np.ndarray, red_w: np.ndarray, red_b: float,
                  cal_x: np.ndarray, cal_y: np.ndarray, threshold: float, dense_scale: float = 0.0,
-                 knn: dict[str, np.ndarray] | None = None, meta: dict | None = None) -> None:
+                 knn: dict[str, np.ndarray] | None = None, meta: dict | None = None,
+                 reranker: Reranker | None = None) -> None:
         self.kind, self.vocab, self.labels = kind, vocab, labels
+        self.reranker = reranker
         self.W, self.b = W, b
         self.act_vocab, self.act_W, self.act_b = act_vocab, act_W, act_b
         self.red_w, self.red_b = red_w, red_b
@@ -259,6 +268,10 @@ class TrainedModel:
                   "meta": np.array(json.dumps(meta, sort_keys=True))}
         for k, v in self.knn.items():
             arrays[f"knn_{k}"] = v
+        if self.reranker is not None:
+            arrays["rerank_w"] = self.reranker.w.astype(np.float32)
+            arrays["rerank_b"] = np.array([self.reranker.b])
+            arrays["rerank_vocab"] = np.array("\n".join(self.reranker.names))
         with path.open("wb") as fh:
             np.savez_compressed(fh, **arrays)
         return path.stat().st_size
@@ -275,10 +288,12 @@ class TrainedModel:
             vocab = Vocab(str(z["vocab"]).split("\n"))
             act_vocab = Vocab(str(z["act_vocab"]).split("\n"))
             knn = {k[4:]: z[k] for k in z.files if k.startswith("knn_")}
+            reranker = (Reranker(str(z["rerank_vocab"]).split("\n"), z["rerank_w"].astype(np.float64),
+                                 float(z["rerank_b"][0])) if "rerank_w" in z.files else None)
             return cls(meta["kind"], vocab, [tuple(x) for x in meta["labels"]], z["W"].astype(np.float32),
                        z["b"], act_vocab, z["act_W"].astype(np.float32), z["act_b"],
                        z["red_w"].astype(np.float32), float(meta["red_b"]), z["cal_x"], z["cal_y"],
-                       float(meta["threshold"]), float(meta["dense_scale"]), knn, meta)
+                       float(meta["threshold"]), float(meta["dense_scale"]), knn, meta, reranker)
 
 
 ACTS_ORDER = sorted(ACTS)
@@ -592,6 +607,39 @@ def _act_accuracy(data: _Data, rows: np.ndarray, model: tuple) -> float:
     return ok / n if n else 0.0
 
 
+def _fit_reranker(data: _Data, oof: np.ndarray, fold_of_doc: np.ndarray, n_gold: int, cfg: TrainConfig,
+                  log: Any) -> tuple[Reranker | None, list[ModelFigures], list[tuple[float, bool]]]:
+    """Stage three on the chosen family's out-of-fold scores: C by out-of-fold F1 over train
+    articles (same folds), then a fit on every article. Kept only if it beats stage two alone."""
+    offs = np.searchsorted(data.doc_of, np.arange(len(data.records) + 1))
+    docs = [(data.flat[offs[d]:offs[d + 1]], oof[offs[d]:offs[d + 1]], data.gold_triples[d])
+            for d in range(len(data.records))]
+    rows, y, doc = training_rows(docs, data.labels, _polarity)
+    fold = fold_of_doc[doc]
+    figs: list[ModelFigures] = []
+    best: tuple[float, float, list[tuple[float, bool]]] | None = None
+    for c in cfg.rerank_c_grid:
+        s = np.zeros(len(rows))
+        for f in range(cfg.folds):
+            tr, te = np.nonzero(fold != f)[0], np.nonzero(fold == f)[0]
+            m = Reranker.fit([rows[i] for i in tr], y[tr], c, cfg.seed)
+            s[te] = m.score([rows[i] for i in te])
+        scored = [(float(v), bool(t)) for v, t in zip(s, y)]
+        thr, p, r, f1 = _best_threshold(scored, n_gold)
+        log(f"  rerank C={c}: out-of-fold P {p:.3f} R {r:.3f} F1 {f1:.3f}")
+        figs.append(ModelFigures(model="rerank", c=c, precision=round(p, 4), recall=round(r, 4), f1=round(f1, 4),
+                                 threshold=round(thr, 4)))
+        if best is None or f1 > best[1]:
+            best = (c, f1, scored)
+    stage_two = _best_threshold([(s, t in data.gold_triples[d]) for d, ts in _triple_scores(
+        data, np.arange(len(data.flat)), oof).items() for t, s in ts.items()], n_gold)[3]
+    if best is None or best[1] <= stage_two:
+        log(f"stage three not kept (out-of-fold F1 {best[1] if best else 0:.3f} vs {stage_two:.3f} without it)")
+        return None, figs, []
+    log(f"stage three kept: C={best[0]}, out-of-fold F1 {best[1]:.3f} (stage two alone {stage_two:.3f})")
+    return Reranker.fit(rows, y, best[0], cfg.seed), figs, best[2]
+
+
 def train(records: list[dict], base: Any, cfg: TrainConfig, out: Path | None = None,
           log: Any = print) -> tuple[TrainedModel, TrainReport]:
     """Fit every family in ``cfg.models`` with out-of-fold tuning over train articles, keep the
@@ -660,7 +708,13 @@ def train(records: list[dict], base: Any, cfg: TrainConfig, out: Path | None = N
     # lexicon's throughput), so it is kept only when it wins by a clear margin.
     best_figs, best = max(candidates, key=lambda x: (x[0].f1 - (MINILM_MARGIN if x[0].model.startswith("minilm") else 0.0),
                                                      -cfg.models.index(x[0].model)))
-    # calibration on the chosen family's out-of-fold triple scores
+    reranker, rerank_figs = None, []
+    if cfg.rerank:
+        log("stage three (one decision per triple and document), out of fold")
+        reranker, rerank_figs, scored3 = _fit_reranker(data, best["oof"], fold_of_doc, n_gold, cfg, log)
+        if reranker is not None:
+            best = {**best, "scored": scored3}
+    # calibration on the chosen family's out-of-fold triple scores (stage three's, when it is used)
     sc = np.array([s for s, _ in best["scored"]])
     ok = np.array([float(o) for _, o in best["scored"]])
     cal_x, cal_y = _isotonic(sc, ok)
@@ -697,13 +751,14 @@ def train(records: list[dict], base: Any, cfg: TrainConfig, out: Path | None = N
         W, b = fit["W"], fit["b"]
         knn = {"W_dense": fit["W_dense"].astype(np.float32)} if kind == "minilm_lr" else {}
     model = TrainedModel(kind, vocab, data.labels, W, b, act_vocab, act_W, act_b, red_w, red_b,
-                         cal_x, cal_y, float(thr), DENSE_SCALE if kind == "minilm_lr" else 0.0, knn, meta)
+                         cal_x, cal_y, float(thr), DENSE_SCALE if kind == "minilm_lr" else 0.0, knn, meta,
+                         reranker)
     sources: dict[str, int] = defaultdict(int)
     for rec in records:
         sources[rec.get("label_source", "given")] += 1
     report = TrainReport(seed=cfg.seed, articles=len(records), pairs=n, labels=len(data.labels),
                          label_sources=dict(sources), reachable_recall=round(data.reachable, 4),
-                         candidates=[c for c, _ in candidates], chosen=best_figs,
+                         candidates=[c for c, _ in candidates], rerank=rerank_figs, chosen=best_figs,
                          seconds=round(time.perf_counter() - t0, 1))
     if out is not None:
         report.artefact = str(out)
@@ -754,13 +809,20 @@ class TrainedExtractor(DocumentRunner):
         if not pairs:
             return []
         emb = embed([p.quote for p in pairs], self.encoder, cache=False) if self.model.needs_encoder else None
-        conf = self.model.calibrate(self.model.raw_scores(pairs, emb))
+        raw = self.model.raw_scores(pairs, emb)
         best: dict[tuple[str, str, str], tuple[float, int, int]] = {}
-        for i, row in enumerate(conf):
-            for j in np.nonzero(row >= self.min_confidence)[0]:
-                t = (pairs[i].party, *_polarity(pairs[i], self.model.labels[j]))
-                if t not in best or row[j] > best[t][0]:
-                    best[t] = (float(row[j]), i, int(j))
+        if self.model.reranker is not None:
+            keys, rows, cands = document_rows(pairs, raw, self.model.labels, _polarity)
+            for t, c in zip(keys, self.model.calibrate(self.model.reranker.score(rows))):
+                if c >= self.min_confidence:
+                    best[t] = (float(c), cands[t][0][1], cands[t][0][2])
+        else:
+            conf = self.model.calibrate(raw)
+            for i, row in enumerate(conf):
+                for j in np.nonzero(row >= self.min_confidence)[0]:
+                    t = (pairs[i].party, *_polarity(pairs[i], self.model.labels[j]))
+                    if t not in best or row[j] > best[t][0]:
+                        best[t] = (float(row[j]), i, int(j))
         if not best:
             return []
         keys = sorted(best, key=lambda t: (best[t][1], t))
