@@ -62,8 +62,21 @@ class _PgDatabase:
         return self.base_url.rsplit("/", 1)[0] + "/" + self.name
 
     def drop(self) -> None:
-        with self._admin() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        """FORCE ends our own sessions; a background worker of the server (autovacuum visiting the
+        new database) belongs to another role and cannot be ended by ours, so wait for it."""
+        import time
+
+        import psycopg
+
+        for attempt in range(20):
+            try:
+                with self._admin() as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+                return
+            except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+                if attempt == 19:
+                    raise
+                time.sleep(0.25)
 
 
 def _new_db(kind: str, request: pytest.FixtureRequest, tmp: Path):

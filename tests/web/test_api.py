@@ -153,6 +153,10 @@ def test_upload_decodes_like_the_cli(client, token):
     assert doc["text"].startswith("Southland PM")
     (skip,) = out["skipped"]
     assert skip["source"] == "latin.txt" and "line 2" in skip["reason"] and "cp1252" in skip["reason"]
+    png = client.post("/api/documents/upload", params={"extract": "false"},
+                      files=[("files", ("x.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image/png"))],
+                      headers=auth(token)).json()
+    assert png["stored"] == [] and png["skipped"][0]["source"] == "x.png"
 
 
 def test_plans_crud(client, token):

@@ -345,18 +345,19 @@ async def upload_documents(response: Response, files: list[UploadFile] = File(..
     """Ingest uploaded files (text, Markdown, HTML; UTF-8), read like ``redline ingest`` reads them."""
     from starlette.concurrency import run_in_threadpool
 
-    from redline.ingest.readers import read_text_document
-    from redline.inputs import decode
+    from redline.ingest.readers import decode, read_text_document, sniff_binary
 
     docs = []
     skipped: list[Skipped] = []
     for f in files:
         raw = await f.read()
         name = (f.filename or "upload")[:ID_MAX]
-        try:  # the CLI's decoding: a BOM is dropped; bad bytes, NULs or lone surrogates say where
-            text = decode(raw, file=name, what="the upload")
-        except DataError as exc:
-            skipped.append(Skipped(source=name, reason=exc.render()))
+        # the CLI's reading: known binary formats refused first, then strict decoding (a BOM is
+        # dropped; bad bytes, NULs or lone surrogates say where, with a fix)
+        why = sniff_binary(raw)
+        text, why = (None, why) if why else decode(raw, "utf-8")
+        if text is None:
+            skipped.append(Skipped(source=name, reason=why))
             continue
         suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
         doc_id = "upload-" + hashlib.sha256(raw).hexdigest()[:16]
