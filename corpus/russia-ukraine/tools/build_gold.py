@@ -19,7 +19,8 @@ import json, os, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from adjudicate_diff import load, triples
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+# another profile's corpus (corpus/<profile>) with REDLINE_CORPUS_ROOT; this one by default
+ROOT = os.environ.get("REDLINE_CORPUS_ROOT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 ORDER = ("party", "issue", "polarity", "act", "red_line", "speaker", "quote")
 
 

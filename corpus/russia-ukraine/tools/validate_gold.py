@@ -4,8 +4,8 @@
 Usage: validate_gold.py [--dir gold|pass_a|pass_b] K [K ...]     (exit status 1 on any error)
 Checks: one JSON object per line; ids unique, sorted, equal to articles/K.jsonl ids;
 every statement has exactly the 7 fields with valid types/values; issue is one of the
-guideline's 18 ids (profiles/russia-ukraine/issues.yaml minus curated-only ids);
-party is in profiles/russia-ukraine/parties.yaml (or, reported separately, in the
+guideline's ids (profiles/<profile>/issues.yaml minus curated-only ids);
+party is in profiles/<profile>/parties.yaml (or, reported separately, in the
 profile's lexicon.yaml extra_parties / another ISO 3166 alpha-3 state code, which the
 guidelines allow); quote is a verbatim substring of the article text; no repeated
 (party, issue, polarity) triple within an article.
@@ -13,8 +13,10 @@ guidelines allow); quote is a verbatim substring of the article text; no repeate
 import json, os, re, sys
 import yaml
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-PROFILE = os.path.join(ROOT, "..", "..", "profiles", "russia-ukraine")
+# another profile's corpus (corpus/<profile>) with REDLINE_CORPUS_ROOT; this one by default
+ROOT = os.environ.get("REDLINE_CORPUS_ROOT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+PROFILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "profiles",
+                       os.path.basename(os.path.normpath(ROOT)))
 ACTS = {"demand", "propose", "accept", "reject", "other"}
 FIELDS = ["party", "issue", "polarity", "act", "red_line", "speaker", "quote"]
 CURATED_ONLY = {"alliance.eu"}  # issues.yaml: "Not one of the annotation guideline's 18 ids"
