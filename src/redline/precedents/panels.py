@@ -20,12 +20,18 @@ STATUS_STYLE = {"held": "green", "partly_held": "yellow", "broke_down": "red", "
                 "never_in_force": "dim"}
 
 
+def _table(title: str, columns: tuple[str, ...], show_lines: bool = False) -> Table:
+    """A table whose columns fold long cells (agreement names, reasons, sources)."""
+    t = Table(title=title, show_lines=show_lines)
+    for col in columns:
+        t.add_column(col, overflow="fold")
+    return t
+
+
 def components_view(hits: list[Hit], title: str = "Why each agreement ranks (component = value × weight)") -> Table | Text:
     if not hits or not hits[0].components:
         return Text("")
-    t = Table(title=title, show_lines=True)
-    for col in ("#", "AgtId", "score", "clauses", "type", "parties", "stage", "outcome"):
-        t.add_column(col, overflow="fold")
+    t = _table(title, ("#", "AgtId", "score", "clauses", "type", "parties", "stage", "outcome"), show_lines=True)
     for rank, h in enumerate(hits, 1):
         comp = {c.name: c for c in h.components}
 
@@ -50,10 +56,10 @@ def analogues_view(a: Analogues | dict | None) -> Table | Text:
         a = Analogues.model_validate(a)
     if not a.outcomes:
         return Text(f"Outcomes: {a.message}", style="dim")
-    t = Table(title=f"What became of comparable agreements ({a.message}); plan mechanisms: "
-                    f"{', '.join(a.plan_mechanisms) or 'none'}", show_lines=True)
-    for col in ("agreement", "outcome", "shared", "mechanisms it had", "why it held or failed", "source"):
-        t.add_column(col, overflow="fold")
+    t = _table(f"What became of comparable agreements ({a.message}); plan mechanisms: "
+               f"{', '.join(a.plan_mechanisms) or 'none'}",
+               ("agreement", "outcome", "shared", "mechanisms it had", "why it held or failed", "source"),
+               show_lines=True)
     for m in a.outcomes:
         o = m.outcome
         status = Text(f"{o.status_label}" + (f" ({o.ended})" if o.ended else "") + f"\n{o.held_for}",
@@ -76,9 +82,8 @@ def _rate(r: Rate) -> str:
 def holds_view(holds: list[MechanismHold]) -> Table | Text:
     if not holds:
         return Text("")
-    t = Table(title="Outcome table: how often agreements with each mechanism held (decided cases only)")
-    for col in ("mechanism", "in plan", "held, with it", "held, without it"):
-        t.add_column(col, overflow="fold")
+    t = _table("Outcome table: how often agreements with each mechanism held (decided cases only)",
+               ("mechanism", "in plan", "held, with it", "held, without it"))
     for h in holds:
         t.add_row(h.mechanism, "yes" if h.in_plan else "no", _rate(h.with_mechanism), _rate(h.without_mechanism))
     return t
@@ -89,9 +94,7 @@ def directions_view(rates: BaseRates) -> Table | Text:
     rows = [r for r in rates.rows if r.kind == "issue"]
     if not rows:
         return Text("")
-    t = Table(title="Direction of each clause (can PA-X tell which way it goes?)")
-    for col in ("clause", "codes", "direction", "note"):
-        t.add_column(col, overflow="fold")
+    t = _table("Direction of each clause (can PA-X tell which way it goes?)", ("clause", "codes", "direction", "note"))
     for r in rows:
         t.add_row(r.id, ", ".join(r.codes), r.direction, Text(r.note, style="dim"))
     return t
