@@ -537,11 +537,22 @@ def read_file(file: Path, root: Path | None = None, opts: Options | None = None)
     if len(raw) > opts.max_bytes:  # it grew after the size check
         yield Skipped(where, _too_big(len(raw), opts))
         return
-    why = sniff_binary(raw, opts.encoding)
+    yield from read_bytes(raw, where=where, doc_id=doc_id, path=file, suffix=suffix, encoding=opts.encoding)
+
+
+def read_bytes(raw: bytes, *, where: str, doc_id: str, path: Path, suffix: str,
+               encoding: str = "utf-8") -> Iterator[Document | Skipped]:
+    """The content of one file, already read: documents, or why not (a binary format, bytes that
+    do not decode, nothing readable). Files on disk (``read_file``) and uploads (the API) are
+    read by this one function, so both refuse and keep the same things."""
+    if not raw:
+        yield Skipped(where, "empty file")
+        return
+    why = sniff_binary(raw, encoding)
     if why:
         yield Skipped(where, why)
         return
-    text, reason = decode(raw, opts.encoding)
+    text, reason = decode(raw, encoding)
     if text is None:
         yield Skipped(where, reason)
         return
@@ -549,9 +560,9 @@ def read_file(file: Path, root: Path | None = None, opts: Options | None = None)
         yield Skipped(where, "empty file (only whitespace)")
         return
     if suffix == ".json":
-        yield from read_json(text, file=file, id_prefix=doc_id)
+        yield from read_json(text, file=path, id_prefix=doc_id)
         return
-    item = checked(read_text_document(text, doc_id=doc_id, path=str(file), suffix=suffix), where)
+    item = checked(read_text_document(text, doc_id=doc_id, path=str(path), suffix=suffix), where)
     if isinstance(item, Document) and not item.text.strip():
         what = "HTML page" if suffix in HTML_SUFFIXES or _HTML_SNIFF.match(text[:2000]) else "document"
         yield Skipped(where, f"{what} with no readable text")

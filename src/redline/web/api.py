@@ -345,27 +345,22 @@ async def upload_documents(response: Response, files: list[UploadFile] = File(..
     """Ingest uploaded files (text, Markdown, HTML; UTF-8), read like ``redline ingest`` reads them."""
     from starlette.concurrency import run_in_threadpool
 
-    from redline.ingest.readers import decode, read_text_document, sniff_binary
+    from pathlib import PurePath
+
+    from redline.ingest.readers import read_bytes
 
     docs = []
     skipped: list[Skipped] = []
     for f in files:
         raw = await f.read()
         name = (f.filename or "upload")[:ID_MAX]
-        # the CLI's reading: known binary formats refused first, then strict decoding (a BOM is
-        # dropped; bad bytes, NULs or lone surrogates say where, with a fix)
-        why = sniff_binary(raw)
-        text, why = (None, why) if why else decode(raw, "utf-8")
-        if text is None:
-            skipped.append(Skipped(source=name, reason=why))
-            continue
         suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
         doc_id = "upload-" + hashlib.sha256(raw).hexdigest()[:16]
-        item = read_text_document(text, doc_id=doc_id, path=name, suffix=suffix)
-        if isinstance(item, Document):
-            docs.append(item)
-        else:
-            skipped.append(Skipped(source=name, reason=getattr(item, "reason", "unreadable")))
+        for item in read_bytes(raw, where=name, doc_id=doc_id, path=PurePath(name), suffix=suffix):
+            if isinstance(item, Document):
+                docs.append(item)
+            else:
+                skipped.append(item)
     if docs:
         result = await run_in_threadpool(b.ingest, docs, extract, skipped)
     else:
