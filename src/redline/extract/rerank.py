@@ -51,17 +51,30 @@ def candidates(pairs: list[Pair], scores: np.ndarray, labels: list[tuple[str, st
     return dict(out)
 
 
+class Rivals:
+    """Each (issue, polarity)'s holders in one document, indexed once so that every triple's
+    rival features cost a look-up, not a pass over the document's candidates."""
+
+    def __init__(self, cands: dict[Triple, list[Item]]) -> None:
+        self.by_label: dict[tuple[str, str], list[tuple[str, list[Item]]]] = defaultdict(list)
+        for (party, issue, pol), items in cands.items():
+            self.by_label[(issue, pol)].append((party, items))
+        self.parties = len({t[0] for t in cands})
+
+
 def features(triple: Triple, cands: dict[Triple, list[Item]], pairs: list[Pair],
-             scores: np.ndarray) -> dict[str, float]:
-    """The triple's features against its rivals in the same document (see the module doc)."""
+             scores: np.ndarray, rivals: Rivals | None = None) -> dict[str, float]:
+    """The triple's features against its rivals in the same document (see the module doc);
+    ``rivals`` is ``Rivals(cands)``, passed in when many triples of one document are described."""
+    rivals = rivals or Rivals(cands)
     party, issue, pol = triple
     items = cands[triple]
     s1, i1, _ = items[0]
     best = pairs[i1]
     s2 = items[1][0] if len(items) > 1 else 0.0
     rival_doc = rival_sent = 0.0
-    for (p, iss, pl), its in cands.items():
-        if p != party and iss == issue and pl == pol:
+    for p, its in rivals.by_label[(issue, pol)]:
+        if p != party:
             rival_doc = max(rival_doc, its[0][0])
             rival_sent = max([rival_sent] + [s for s, i, _ in its if pairs[i].sent_index == best.sent_index])
     opposite = cands.get((party, issue, "against" if pol == "for" else "for"))
@@ -84,7 +97,7 @@ def features(triple: Triple, cands: dict[Triple, list[Item]], pairs: list[Pair],
         "rules_opposite": float(any(k[0] == issue and k[1] != pol for k in best.rules)),
         f"label={issue}:{pol}": 1.0,
         f"issue={issue}": 1.0,
-        "parties_in_document": float(min(len({t[0] for t in cands}), 6)),
+        "parties_in_document": float(min(rivals.parties, 6)),
     }
     for x in best.feats:
         if x.startswith(ROLE_PREFIXES):
@@ -138,7 +151,8 @@ def document_rows(pairs: list[Pair], scores: np.ndarray, labels: list[tuple[str,
     """The candidate triples of one document, their feature rows, and their items."""
     cands = candidates(pairs, scores, labels, polarity)
     keys = sorted(cands)
-    return keys, [features(t, cands, pairs, scores) for t in keys], cands
+    rivals = Rivals(cands)
+    return keys, [features(t, cands, pairs, scores, rivals) for t in keys], cands
 
 
 def training_rows(docs: Iterable[tuple[list[Pair], np.ndarray, set[Triple]]],

@@ -607,10 +607,11 @@ def _act_accuracy(data: _Data, rows: np.ndarray, model: tuple) -> float:
     return ok / n if n else 0.0
 
 
-def _fit_reranker(data: _Data, oof: np.ndarray, fold_of_doc: np.ndarray, n_gold: int, cfg: TrainConfig,
-                  log: Any) -> tuple[Reranker | None, list[ModelFigures], list[tuple[float, bool]]]:
+def _fit_reranker(data: _Data, oof: np.ndarray, stage_two: float, fold_of_doc: np.ndarray, n_gold: int,
+                  cfg: TrainConfig, log: Any) -> tuple[Reranker | None, list[ModelFigures], list[tuple[float, bool]]]:
     """Stage three on the chosen family's out-of-fold scores: C by out-of-fold F1 over train
-    articles (same folds), then a fit on every article. Kept only if it beats stage two alone."""
+    articles (same folds), then a fit on every article. Kept only if it beats ``stage_two``, the
+    chosen family's own out-of-fold F1."""
     offs = np.searchsorted(data.doc_of, np.arange(len(data.records) + 1))
     docs = [(data.flat[offs[d]:offs[d + 1]], oof[offs[d]:offs[d + 1]], data.gold_triples[d])
             for d in range(len(data.records))]
@@ -631,8 +632,6 @@ def _fit_reranker(data: _Data, oof: np.ndarray, fold_of_doc: np.ndarray, n_gold:
                                  threshold=round(thr, 4)))
         if best is None or f1 > best[1]:
             best = (c, f1, scored)
-    stage_two = _best_threshold([(s, t in data.gold_triples[d]) for d, ts in _triple_scores(
-        data, np.arange(len(data.flat)), oof).items() for t, s in ts.items()], n_gold)[3]
     if best is None or best[1] <= stage_two:
         log(f"stage three not kept (out-of-fold F1 {best[1] if best else 0:.3f} vs {stage_two:.3f} without it)")
         return None, figs, []
@@ -711,7 +710,8 @@ def train(records: list[dict], base: Any, cfg: TrainConfig, out: Path | None = N
     reranker, rerank_figs = None, []
     if cfg.rerank:
         log("stage three (one decision per triple and document), out of fold")
-        reranker, rerank_figs, scored3 = _fit_reranker(data, best["oof"], fold_of_doc, n_gold, cfg, log)
+        reranker, rerank_figs, scored3 = _fit_reranker(data, best["oof"], best_figs.f1, fold_of_doc, n_gold,
+                                                       cfg, log)
         if reranker is not None:
             best = {**best, "scored": scored3}
     # calibration on the chosen family's out-of-fold triple scores (stage three's, when it is used)
