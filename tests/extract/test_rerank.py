@@ -57,6 +57,20 @@ def test_the_opposite_polarity_and_the_rules_are_features():
     assert g["rules"] == g["rules_best"] == 1.0 and g["over_opposite"] > 0
 
 
+def test_each_party_s_habitual_stances_are_learnable_as_a_prior():
+    """The triple itself is a column, so the same scores can mean more for one party than another."""
+    pairs = [_pair("RUS", 0), _pair("USA", 1)]
+    scores = np.array([[0.5, 0.0, 0.0], [0.5, 0.0, 0.0]])
+    c = candidates(pairs, scores, LABELS, _same)
+    rows = [features(t, c, pairs, scores) for t in sorted(c)]
+    rus, usa = rows
+    assert {k for k in rus if k.startswith("party_label=")} == {"party_label=RUS|ceasefire:for"}
+    assert {k for k in usa if k.startswith("party_label=")} == {"party_label=USA|ceasefire:for"}
+    m = Reranker.fit(rows * 10, np.array([1, 0] * 10), 1.0, 13)
+    a, b = m.score(rows)
+    assert a > 0.5 > b
+
+
 def test_fitting_learns_to_prefer_the_stronger_of_two_rivals():
     """Documents where the gold holder is always the party with the higher score: the fitted
     reranker ranks it above its rival on a document it was not fitted on."""

@@ -8,7 +8,9 @@ could hold a stance there — parties named in it (groups counted for their memb
 quoted passages), the sentence's reporting source, and the last named speaker for sentences that
 speak through a pronoun — and describes the pair with sparse string features: the sentence's
 words with *this* party's mentions marked ``@P`` and others' ``@O`` (so "@P reject" and "@O
-demand" are different evidence), the party's grammatical role, and what the rules concluded.
+demand" are different evidence), the words a negation or rejecting word governs (``n:``, and
+an issue cue under an odd number of them as ``hitneg:``), the party's grammatical role, and what
+the rules concluded.
 
 Nothing here is conflict-specific: parties and issues come from the profile and its lexicon.
 """
@@ -143,11 +145,52 @@ def pairs_of(state: Any, ctx: Any) -> list[Pair]:
     return out
 
 
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+
+
+def negation_scopes(sent: Any, lex: Any) -> list[tuple[int, set[int]]]:
+    """(cue token, tokens it negates) for each negation or rejecting word of the sentence.
+
+    Why: a bag of words cannot tell "demands a ceasefire along the line" from "rejected demands
+    for a ceasefire along the line"; marking the words a negation governs lets the model learn
+    each issue's wording under negation from data. Scope is syntactic and coarse: a negated or
+    rejecting verb governs its dependents except its subject; a rejecting predicate adjective
+    ("… is unacceptable") governs its clause, subject included; "no" governs its noun. The cue
+    words come from the shared language file."""
+    out: list[tuple[int, set[int]]] = []
+
+    def below(head: Any, keep_subject: bool, cue: int) -> set[int]:
+        return {t.i for c in head.children if c.i != cue and (keep_subject or c.dep_ not in _SUBJECTS)
+                for t in c.subtree}
+
+    for tok in sent.span:
+        if tok.dep_ == "neg":
+            out.append((tok.i, below(tok.head, False, tok.i)))
+        elif tok.pos_ == "VERB" and tok.lemma_.lower() in lex.flip_verbs:
+            out.append((tok.i, below(tok, False, tok.i)))
+        elif tok.dep_ in ("acomp", "attr", "oprd") and tok.lower_ in lex.flip_words:
+            out.append((tok.i, below(tok.head, True, tok.i)))
+        elif tok.dep_ == "det" and tok.lower_ == "no":
+            out.append((tok.i, {t.i for t in tok.head.subtree if t.i != tok.i}))
+    return out
+
+
 def _sentence_features(sent: Any, ctx: Any) -> list[str]:
-    """Issue cues of the whole sentence (shared by its pairs)."""
+    """Issue cues of the whole sentence (shared by its pairs), and the words under negation."""
     feats = []
+    scopes = negation_scopes(sent, ctx.lexicon)
     for h in sent.hits:
         feats += [f"hit:{h.issue}:{h.polarity.value}", f"hiti:{h.issue}"]
+        span = range(h.start, h.end)
+        flips = sum(1 for cue, toks in scopes if cue not in span and toks.intersection(span))
+        if flips % 2:  # the pattern's own negation ("never join") is inside the hit and already counted
+            feats.append(f"hitneg:{h.issue}:{'against' if h.polarity.value == 'for' else 'for'}")
+    scope = set().union(*(toks for _, toks in scopes)) if scopes else set()
+    doc = sent.span.doc
+    for i in sorted(scope):
+        w = _word(doc[i])
+        if w is not None and not doc[i].is_stop:
+            feats.append(f"n:{w}")
     text = sent.text
     if any(q in text for q in QUOTES):
         feats.append("quoted")

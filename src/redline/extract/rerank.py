@@ -7,8 +7,11 @@ attributions were the largest class of false positives. The reranker looks at ea
 triple of a document together with its rivals: its best and second-best sentence scores, how
 many sentences carry it, the best score another party has for the same issue and polarity (in
 the document and in the same sentence), the score of the opposite polarity, whether it is the
-top label of its best sentence, and whether the rules found it. A logistic regression over
-these, trained on out-of-fold stage-two scores of the train split, gives the triple's score.
+top label of its best sentence, and whether the rules found it. It also sees the triple itself
+(party with issue and polarity): a party's habitual stances in the training news are a prior,
+learnt from the corpus, never written in code, that helps choose between the parties a
+sentence names. A logistic regression over these, trained on out-of-fold stage-two
+scores of the train split, gives the triple's score.
 
 Run time needs numpy and scipy only: the weights are an array and the feature names a list.
 """
@@ -97,6 +100,7 @@ def features(triple: Triple, cands: dict[Triple, list[Item]], pairs: list[Pair],
         "rules_opposite": float(any(k[0] == issue and k[1] != pol for k in best.rules)),
         f"label={issue}:{pol}": 1.0,
         f"issue={issue}": 1.0,
+        f"party_label={party}|{issue}:{pol}": 1.0,
         "parties_in_document": float(min(rivals.parties, 6)),
     }
     for x in best.feats:

@@ -66,7 +66,7 @@ class TrainConfig(BaseModel):
     min_label_count: int = Field(3, ge=1)
     knn_k: int = 15
     rerank: bool = Field(True, description="stage three: one decision per triple and document (redline.extract.rerank)")
-    rerank_c_grid: list[float] = [0.03, 0.1, 0.3]
+    rerank_c_grid: list[float] = [0.1, 0.3, 1.0]
     sample: Optional[int] = Field(None, description="train on this many train-split articles (tests)")
 
 
@@ -301,7 +301,7 @@ ACTS_ORDER = sorted(ACTS)
 
 SENT_PREFIXES = ("w:", "b:", "hit:", "hiti:", "quoted", "first_person", "nohit")
 CROSS_PREFIXES = ("w:", "b:", "t:", "dep:", "gov:", "rule", "orule", "hit:", "why:", "root_subject", "gov_neg",
-                  "party:")
+                  "party:", "n:", "hitneg:")
 
 
 def sentence_feats(p: Pair) -> list[str]:
@@ -327,6 +327,8 @@ def instance_feats(p: Pair, lab: tuple[str, str], pa: float, rank: int) -> list[
         f.append("H:this")
     if f"hiti:{iss}" in p.feats:
         f.append("H:issue")
+    if f"hitneg:{iss}:{pol}" in p.feats:
+        f.append("H:negated_to_this")
     if f"orule:{iss}:{pol}" in p.feats:
         f.append("R:other_party")
     return f
