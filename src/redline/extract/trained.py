@@ -66,7 +66,7 @@ class TrainConfig(BaseModel):
     min_label_count: int = Field(3, ge=1)
     knn_k: int = 15
     rerank: bool = Field(True, description="stage three: one decision per triple and document (redline.extract.rerank)")
-    rerank_c_grid: list[float] = [0.1, 0.3, 1.0]
+    rerank_c_grid: list[float] = [0.3, 1.0, 3.0]
     sample: Optional[int] = Field(None, description="train on this many train-split articles (tests)")
 
 
