@@ -9,8 +9,8 @@ many sentences carry it, the best score another party has for the same issue and
 the document and in the same sentence), the score of the opposite polarity, whether it is the
 top label of its best sentence, and whether the rules found it. It also sees the triple itself
 (party with issue and polarity): a party's habitual stances in the training news are a prior,
-learnt from the corpus, never written in code, that helps choose between the parties a
-sentence names. A logistic regression over these, trained on out-of-fold stage-two
+learnt from the corpus and never written in code, for choosing between the parties a sentence
+names (+0.01 out-of-fold F1 when it was added). A logistic regression over these, trained on out-of-fold stage-two
 scores of the train split, gives the triple's score.
 
 Run time needs numpy and scipy only: the weights are an array and the feature names a list.
