@@ -185,7 +185,7 @@ def _sentence_features(sent: Any, ctx: Any) -> list[str]:
         flips = sum(1 for cue, toks in scopes if cue not in span and toks.intersection(span))
         if flips % 2:  # the pattern's own negation ("never join") is inside the hit and already counted
             feats.append(f"hitneg:{h.issue}:{'against' if h.polarity.value == 'for' else 'for'}")
-    scope = set().union(*(toks for _, toks in scopes)) if scopes else set()
+    scope = set().union(*(toks for _, toks in scopes))
     doc = sent.span.doc
     for i in sorted(scope):
         w = _word(doc[i])
