@@ -343,9 +343,9 @@ def add_documents(docs: Annotated[list[DocumentIn], Body(min_length=1, max_lengt
 async def upload_documents(response: Response, files: list[UploadFile] = File(...), extract: bool = Query(True),
                            b: Backend = Depends(backend)):
     """Ingest uploaded files (text, Markdown, HTML; UTF-8), read like ``redline ingest`` reads them."""
-    from starlette.concurrency import run_in_threadpool
-
     from pathlib import PurePath
+
+    from starlette.concurrency import run_in_threadpool
 
     from redline.ingest.readers import read_bytes
 
