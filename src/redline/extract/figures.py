@@ -100,6 +100,25 @@ def markdown(rows: list[BackendFigures]) -> str:
     return "\n".join(lines)
 
 
+def chunk_group(spec: str, known: set[str]) -> set[str]:
+    """The chunk names a group such as ``k1,k2,k3`` or ``k1-k11`` stands for (a range takes every
+    known chunk with the same prefix whose number lies between the two ends)."""
+    out: set[str] = set()
+    for item in filter(None, (x.strip() for x in spec.split(","))):
+        lo, _, hi = item.partition("-")
+        if not hi:
+            out.add(item)
+            continue
+        prefix = lo.rstrip("0123456789")
+        a, b = int(lo[len(prefix):]), int(hi[len(hi.rstrip("0123456789")):])
+        out |= {c for c in known if c.startswith(prefix) and c[len(prefix):].isdigit()
+                and a <= int(c[len(prefix):]) <= b}
+    unknown = out - known
+    if unknown:
+        raise SystemExit(f"--also-chunks: no such chunk {', '.join(sorted(unknown))}")
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     from redline.extract.backends import make_extractor
     from redline.extract.corpus import default_root, load_corpus
@@ -115,15 +134,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--model", default=None, help="trained artefact (default: the packaged one)")
     ap.add_argument("--out", type=Path, default=None, help="write all figures as JSON here")
     ap.add_argument("--also-chunks", default="",
-                    help="also score the test articles of these chunks alone (e.g. k1,k2,k3: the split as it was "
-                         "before later chunks joined), so figures stay comparable across rounds")
+                    help="also score the test articles of these chunks alone (e.g. k1-k3: the split as it was "
+                         "before later chunks joined), so figures stay comparable across rounds; several groups "
+                         "are separated by ';' (k1-k3;k1-k11)")
     args = ap.parse_args(argv)
 
     corpus = load_corpus(args.corpus or default_root())
     sets = {"test": corpus.records("test"), "dev": read_gold(args.dev)}
-    chunks = [c for c in args.also_chunks.split(",") if c]
-    if chunks:
-        sets[f"test[{','.join(chunks)}]"] = [r for r in sets["test"] if corpus.chunk[r["id"]] in chunks]
+    for group in filter(None, args.also_chunks.split(";")):
+        chunks = chunk_group(group, set(corpus.chunk.values()))
+        sets[f"test[{group}]"] = [r for r in sets["test"] if corpus.chunk[r["id"]] in chunks]
     prof = load_profile(args.profile)
     rows: list[BackendFigures] = []
     curves: dict[str, list[CurvePoint]] = {}
