@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -100,19 +101,21 @@ def markdown(rows: list[BackendFigures]) -> str:
     return "\n".join(lines)
 
 
+_CHUNK = re.compile(r"([^\W\d]*)(\d+)")
+
+
 def chunk_group(spec: str, known: set[str]) -> set[str]:
     """The chunk names a group such as ``k1,k2,k3`` or ``k1-k11`` stands for (a range takes every
     known chunk with the same prefix whose number lies between the two ends)."""
     out: set[str] = set()
     for item in filter(None, (x.strip() for x in spec.split(","))):
         lo, _, hi = item.partition("-")
-        if not hi:
+        ends = _CHUNK.fullmatch(lo), _CHUNK.fullmatch(hi)
+        if not all(ends):
             out.add(item)
             continue
-        prefix = lo.rstrip("0123456789")
-        a, b = int(lo[len(prefix):]), int(hi[len(hi.rstrip("0123456789")):])
-        out |= {c for c in known if c.startswith(prefix) and c[len(prefix):].isdigit()
-                and a <= int(c[len(prefix):]) <= b}
+        (prefix, a), (_, b) = ends[0].groups(), ends[1].groups()
+        out |= {c for c in known if (m := _CHUNK.fullmatch(c)) and m[1] == prefix and int(a) <= int(m[2]) <= int(b)}
     unknown = out - known
     if unknown:
         raise SystemExit(f"--also-chunks: no such chunk {', '.join(sorted(unknown))}")
