@@ -32,6 +32,9 @@ FLOOR = 0.001  # stage-two scores below this never make a candidate. Stage two a
 # itself: with 0.01 (second round) a fifth of the gold triples of train never reached stage three,
 # which, comparing them with their rivals, recovers part of them; 0.001 raised out-of-fold F1 0.628
 # -> 0.637 at C = 1.
+EVIDENCE = 0.01  # a sentence counts as support for a triple (second-best score, how many sentences
+# carry it) only from this stage-two score up: below it a score says nothing, and counting it let an
+# appended unrelated sentence, which the previous sentence's party carries over, change a decision.
 ROLE_PREFIXES = ("why:", "dep:", "root_subject", "gov_neg", "quoted", "first_person")
 
 
@@ -77,7 +80,8 @@ def features(triple: Triple, cands: dict[Triple, list[Item]], pairs: list[Pair],
     items = cands[triple]
     s1, i1, _ = items[0]
     best = pairs[i1]
-    s2 = items[1][0] if len(items) > 1 else 0.0
+    s2 = items[1][0] if len(items) > 1 and items[1][0] >= EVIDENCE else 0.0
+    support = {pairs[i].sent_index for s, i, _ in items if s >= min(EVIDENCE, s1)}
     rival_doc = rival_sent = 0.0
     for p, its in rivals.by_label[(issue, pol)]:
         if p != party:
@@ -90,7 +94,7 @@ def features(triple: Triple, cands: dict[Triple, list[Item]], pairs: list[Pair],
         "bias": 1.0,
         "l1": l1,
         "l2": _logit(s2) if s2 else NONE,
-        "sentences": float(min(len({pairs[i].sent_index for _, i, _ in items}), 5)),
+        "sentences": float(min(len(support), 5)),
         "rival_doc": _logit(rival_doc) if rival_doc else NONE,
         "rival_sent": _logit(rival_sent) if rival_sent else NONE,
         "over_rival": l1 - (_logit(rival_doc) if rival_doc else NONE),
