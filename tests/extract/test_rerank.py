@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from redline.extract.pairs import Pair, RuleView
-from redline.extract.rerank import FLOOR, Reranker, candidates, document_rows, features, training_rows
+from redline.extract.rerank import EVIDENCE, FLOOR, Reranker, candidates, document_rows, features, training_rows
 
 LABELS = [("ceasefire", "for"), ("ceasefire", "against"), ("alliance.nato", "against")]
 
@@ -55,6 +55,31 @@ def test_the_opposite_polarity_and_the_rules_are_features():
     assert f["over_opposite"] < 0 and f["rules"] == 0.0 and f["rules_opposite"] == 1.0
     g = features(("RUS", "ceasefire", "against"), c, pairs, scores)
     assert g["rules"] == g["rules_best"] == 1.0 and g["over_opposite"] > 0
+
+
+@pytest.mark.parametrize("best", [0.9, 0.3, EVIDENCE / 2])
+def test_a_sentence_below_the_evidence_level_adds_no_support(best):
+    """A candidate's count of sentences and its second-best score ignore sentences that score it
+    below ``EVIDENCE`` (an unrelated sentence that inherits the party), even when they are over
+    the candidate floor; the best sentence always counts, however weak."""
+    pairs = [_pair("RUS", 0), _pair("USA", 0)]
+    scores = np.array([[best, 0.0, 0.0], [0.2, 0.0, 0.0]])
+    c = candidates(pairs, scores, LABELS, _same)
+    alone = features(("RUS", "ceasefire", "for"), c, pairs, scores)
+    noise = 0.9 * min(EVIDENCE, best)  # over the floor, under the evidence level and the best
+    assert noise >= FLOOR
+    noisy_pairs = pairs + [_pair("RUS", 1)]
+    noisy_scores = np.vstack([scores, [[noise, 0.0, 0.0]]])
+    noisy_c = candidates(noisy_pairs, noisy_scores, LABELS, _same)
+    assert len(noisy_c[("RUS", "ceasefire", "for")]) == 2  # it is a candidate item …
+    assert features(("RUS", "ceasefire", "for"), noisy_c, noisy_pairs, noisy_scores) == alone  # … but no support
+    assert alone["sentences"] == 1.0
+    if best < EVIDENCE:
+        return
+    support_pairs = pairs + [_pair("RUS", 1)]
+    support_scores = np.vstack([scores, [[EVIDENCE, 0.0, 0.0]]])
+    c2 = candidates(support_pairs, support_scores, LABELS, _same)
+    assert features(("RUS", "ceasefire", "for"), c2, support_pairs, support_scores)["sentences"] == 2.0
 
 
 def test_each_party_s_habitual_stances_are_learnable_as_a_prior():
