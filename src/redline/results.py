@@ -41,6 +41,8 @@ class IngestItem(BaseModel):
     id: str | None = None  # the stored id, or the id of the document with the same text
     reason: str = ""
     statements: int = 0
+    # what the extractor left unread of a stored text, and why (another language, past the parser's limit)
+    notes: list[str] = Field(default_factory=list)
 
 
 class IngestResult(BaseModel):

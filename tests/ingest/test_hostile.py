@@ -177,7 +177,7 @@ def test_ingest_exit_status_says_some_were_skipped(tmp_path):
 
 
 def test_long_text_is_stored_whole_and_the_extractor_gets_a_warning(store, tmp_path):
-    from redline.ingest.core import parse_warning
+    from redline.ingest.core import reading_warnings
     from redline.inputs import MAX_PARSE_CHARS
 
     long = tmp_path / "long.txt"
@@ -195,4 +195,23 @@ def test_long_text_is_stored_whole_and_the_extractor_gets_a_warning(store, tmp_p
     run.flush()
     assert run.result.stored == ["long"] and len(store.document("long").text) > MAX_PARSE_CHARS
     assert len(run.warnings) == 1 and "statements are extracted from the first" in run.warnings[0]
-    assert parse_warning(Document(id="short", text=GOOD)) is None
+    assert reading_warnings(Document(id="short", text=GOOD), fake_extractor) == []
+
+
+def test_a_text_in_another_language_is_stored_whole_with_a_warning_and_no_statements(store):
+    """The extractor reads the profile's language only; ingest keeps the text and says why it
+    yielded nothing (the extractor's own behaviour is tested in tests/extract/test_language.py)."""
+    pytest.importorskip("spacy")
+    pytest.importorskip("py3langid")
+    from redline.ingest.core import Ingest, load_extractor
+    from redline.model import Document
+
+    ru = ("Министр иностранных дел заявил журналистам, что переговоры о прекращении огня продолжатся "
+          "на следующей неделе, однако стороны пока не договорились о повестке дня встречи.")
+    run = Ingest(store, extractor=load_extractor())
+    run.add(Document(id="ru", text=ru, path="ru.txt"))
+    run.add(Document(id="en", text=GOOD, path="en.txt"))
+    run.flush()
+    assert run.result.stored == ["ru", "en"] and store.document("ru").text == ru
+    assert len(run.warnings) == 1 and run.warnings[0].startswith("ru.txt: the text is in another language ('ru'")
+    assert run.warnings[0].endswith("; the whole text is stored")

@@ -103,7 +103,7 @@ def test_document_ingest_and_statements(client, token):
     r = client.post("/api/documents", params={"extract": "false"}, json=body, headers=auth(token))
     assert r.status_code == 201 and r.json()["stored"] == ["d1"]
     assert r.json()["items"] == [{"index": 0, "source": "d1", "status": "stored", "id": "d1", "reason": "",
-                                  "statements": 0}]
+                                  "statements": 0, "notes": []}]
     again = client.post("/api/documents", params={"extract": "false"}, json=body, headers=auth(token))
     assert again.status_code == 200  # nothing new stored
     assert again.json()["stored"] == [] and again.json()["duplicates"][0]["existing_id"] == "d1"
@@ -122,6 +122,21 @@ def test_document_ingest_and_statements(client, token):
     bad_opt = [{"party": "MED", "issue": "army.cap", "polarity": "for", "option": "huge", "quote": "?"}]
     assert client.post("/api/documents/d1/statements", json=bad_opt, headers=auth(token)).status_code == 422
     assert client.post("/api/documents/zz/statements", json=st, headers=auth(token)).status_code == 404
+
+
+def test_a_text_in_another_language_is_stored_with_a_note_and_no_statements(client, token):
+    """The item says why a stored text yielded nothing, as `redline ingest` warns (one schema)."""
+    pytest.importorskip("spacy")
+    pytest.importorskip("py3langid")
+    ru = ("Министр иностранных дел заявил журналистам, что переговоры о прекращении огня продолжатся "
+          "на следующей неделе, однако стороны пока не договорились о повестке дня встречи.")
+    en = "Mediatoria FM: the mediators said talks will continue next week in the capital, officials said."
+    r = client.post("/api/documents", json=[{"id": "ru", "text": ru}, {"id": "en", "text": en}], headers=auth(token))
+    assert r.status_code == 201, r.text
+    items = r.json()["items"]
+    assert [i["status"] for i in items] == ["stored", "stored"]
+    assert items[0]["statements"] == 0 and len(items[0]["notes"]) == 1
+    assert "another language ('ru'" in items[0]["notes"][0] and items[1]["notes"] == []
 
 
 def test_upload_reads_html(client, token):

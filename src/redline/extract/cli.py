@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
     def extract_cmd(
         paths: list[Path] = typer.Argument(..., help="JSONL of documents (id, text[, date, url, title]) or text files"),
         fmt: str = typer.Option("jsonl", "--format", help="jsonl (gold-file format) or table"),
-        backend: str = typer.Option("lexicon", "--backend", help="issue detection: lexicon, semantic or hybrid"),
+        backend: str = typer.Option("lexicon", "--backend", help=f"one of {', '.join(BACKENDS)} (docs/extraction.md)"),
         min_confidence: float = typer.Option(0.0, "--min-confidence", help="drop statements below this"),
         profile: Optional[str] = typer.Option(None, "--profile", help="profile name or folder"),
         encoding: str = typer.Option("utf-8", "--encoding", help="encoding of the input files"),
@@ -50,14 +50,22 @@ def register(app: typer.Typer) -> None:
         extracted; the exit status is then 1."""
         from redline.extract.io import read_inputs, write_jsonl
 
+        from redline.inputs import display
+
         ex = _extractor(profile, backend, min_confidence)
         skipped: list[str] = []
-        results = ex.extract(read_inputs(paths, encoding=encoding, on_skip=skipped.append,
-                                         on_warning=lambda w: typer.echo(f"warning: {w}", err=True)))
+
+        def results():
+            for state in ex.run(read_inputs(paths, encoding=encoding, on_skip=skipped.append)):
+                doc = state.document
+                for note in state.notes:
+                    typer.echo(f"warning: {display(doc.path) + ': ' if doc.path else ''}{doc.id}: {note}", err=True)
+                yield doc, state.statements
+
         if fmt == "jsonl":
-            write_jsonl(results, sys.stdout)
+            write_jsonl(results(), sys.stdout)
         elif fmt == "table":
-            for doc, sts in results:
+            for doc, sts in results():
                 for s in sts:
                     typer.echo(f"{doc.id}\t{s.party}\t{s.issue}\t{s.polarity.value}\t{s.act.value}\t"
                                f"{'RED' if s.red_line else ''}\t{s.confidence:.2f}\t{s.speaker}")
@@ -73,7 +81,7 @@ def register(app: typer.Typer) -> None:
     def eval_cmd(
         gold: Path = typer.Argument(..., help="gold JSONL (id, text, statements)"),
         fmt: str = typer.Option("text", "--format", help="text or json"),
-        backend: str = typer.Option("lexicon", "--backend", help="lexicon, semantic or hybrid"),
+        backend: str = typer.Option("lexicon", "--backend", help=f"one of {', '.join(BACKENDS)}"),
         worst: int = typer.Option(5, "--worst", help="how many worst documents to list"),
         split: str = typer.Option("all", "--split", help="all, or A / B: a fixed half of the documents"),
         profile: Optional[str] = typer.Option(None, "--profile"),

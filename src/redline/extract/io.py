@@ -64,14 +64,14 @@ def read_documents(path: str | Path, *, encoding: str = "utf-8",
 
 
 def read_inputs(paths: Iterable[str | Path], *, encoding: str = "utf-8",
-                on_skip: Callable[[str], None], on_warning: Callable[[str], None] | None = None
-                ) -> Iterator[Document]:
+                on_skip: Callable[[str], None]) -> Iterator[Document]:
     """Documents from several files and folders (folders walked as ``redline ingest`` walks
     them). Every unusable input (a file, a JSONL record, a FIFO, a dangling link) goes to
-    ``on_skip`` as one line naming it and why, and the rest is read; texts longer than the
-    parser reads go to ``on_warning``."""
+    ``on_skip`` as one line naming it and why, and the rest is read. What the extractor then
+    leaves unread of a document (another language, past the parser's limit) is in the notes of
+    its state (``nlp.reading_notes``)."""
     from redline.ingest.readers import iter_files
-    from redline.inputs import check_encoding, parse_cut
+    from redline.inputs import check_encoding
     from redline.store.store import Skipped
 
     check_encoding(encoding)
@@ -81,11 +81,7 @@ def read_inputs(paths: Iterable[str | Path], *, encoding: str = "utf-8",
             continue
         file, _root = item
         try:
-            for doc in read_documents(file, encoding=encoding, on_skip=lambda e: on_skip(e.render())):
-                if on_warning is not None and parse_cut(doc.text) < len(doc.text):
-                    on_warning(f"{display(file)}: {doc.id}: text is {len(doc.text):,} characters; statements "
-                               f"are extracted from the first {parse_cut(doc.text):,} only")
-                yield doc
+            yield from read_documents(file, encoding=encoding, on_skip=lambda e: on_skip(e.render()))
         except DataError as exc:
             on_skip(exc.render())
 

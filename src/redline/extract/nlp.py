@@ -99,3 +99,21 @@ def parse_by_line(nlp: Any, texts: Iterable[str], batch_size: int = 32) -> Itera
     for ps in pieces:
         docs = [next(parsed) for _ in ps]
         yield docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+
+
+def reading_notes(text: str, language: str | None) -> list[str]:
+    """What the extractor will not read of ``text``, one note each: all of it when it is in
+    another language than ``language`` (``redline.extract.language``; not checked when None),
+    else what lies past the parser's limit (``redline.inputs.parse_cut``). The extractor,
+    ``redline extract`` and ingest all word it from here."""
+    from redline.extract.language import language_note, other_language
+    from redline.inputs import MAX_PARSE_CHARS, parse_cut
+
+    code = other_language(text, language) if language else None
+    if code is not None:
+        return [language_note(code, language)]
+    cut = parse_cut(text)
+    if cut < len(text):
+        return [f"text is {len(text):,} characters; statements are extracted from the first {cut:,} "
+                f"only (the parser's limit is {MAX_PARSE_CHARS:,})"]
+    return []

@@ -98,6 +98,7 @@ class DocState:
     statements: list[Statement] = field(default_factory=list)
     last_speaker: tuple[str, str] | None = None
     plan_owner: tuple[list[str], str, int] | None = None  # parties, speaker, sentence index
+    notes: list[str] = field(default_factory=list)  # what was not read, and why (nlp.reading_notes)
 
 
 @dataclass
@@ -1399,10 +1400,17 @@ class Extractor(DocumentRunner):
         self.batch_size = batch_size
 
     def run(self, documents: Iterable[Document]) -> Iterator[DocState]:
-        """Parse in batches with ``nlp.pipe`` and run the stages; yields states in input order."""
-        from redline.extract.nlp import parse_by_line
+        """Parse in batches with ``nlp.pipe`` and run the stages; yields states in input order,
+        each with notes on what of its text was not read (another language, past the parser's
+        limit)."""
+        from redline.extract.language import other_language
+        from redline.extract.nlp import parse_by_line, reading_notes
 
         docs = list(documents)
-        parsed = parse_by_line(self.nlp, (d.text for d in docs), batch_size=self.batch_size)
-        for document, sdoc in zip(docs, parsed):
-            yield self.pipeline(DocState(document, sdoc), self.ctx)
+        language = self.ctx.lexicon.language
+        notes = [reading_notes(d.text, language) for d in docs]
+        # a text in another language is not read: it is parsed as empty, so every stage finds nothing
+        texts = ("" if other_language(d.text, language) else d.text for d in docs)
+        parsed = parse_by_line(self.nlp, texts, batch_size=self.batch_size)
+        for document, sdoc, why in zip(docs, parsed, notes):
+            yield self.pipeline(DocState(document, sdoc, notes=why), self.ctx)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from redline.errors import DataError
 from redline.ingest.readers import Options, iter_files, read_file
@@ -26,7 +26,7 @@ Extractor = Callable[[Sequence[Document]], list[list[Statement]]]
 BATCH = 25
 
 
-def load_extractor(profile=None) -> Extractor:
+def load_extractor(profile=None) -> "StatementExtractor":
     """The statement extractor of ``redline.extract`` as docs → statements per doc.
 
     Raises a DataError naming the fix when the extractor (or spaCy) is not installed."""
@@ -39,24 +39,34 @@ def load_extractor(profile=None) -> Extractor:
         from redline.checks import check_lexicon
 
         check_lexicon(profile)
-    extractor = _Extractor(profile)
+    return StatementExtractor(_Extractor(profile))
 
-    def run(docs: Sequence[Document]) -> list[list[Statement]]:
-        by_input = {id(d): sts for d, sts in zip(docs, (s for _d, s in extractor.extract(docs)))}
+
+class StatementExtractor:
+    """Docs → statements per doc (an ``Extractor`` for ingest), and the language it reads, so
+    that ingest can say which texts it left unread (``reading_warnings``)."""
+
+    def __init__(self, extractor: Any) -> None:
+        self.extractor = extractor
+        self.language: str = extractor.ctx.lexicon.language
+
+    def __call__(self, docs: Sequence[Document]) -> list[list[Statement]]:
+        by_input = {id(d): sts for d, sts in zip(docs, (s for _d, s in self.extractor.extract(docs)))}
         return [list(by_input.get(id(d), [])) for d in docs]
 
-    return run
+
+def reading_notes(doc: Document, extractor: Extractor | None) -> list[str]:
+    """What ``extractor`` leaves unread of the document (``redline.extract.nlp.reading_notes``):
+    another language than the one it reads, or the part past the parser's limit. An extractor
+    that does not say its language is only checked for the limit."""
+    from redline.extract.nlp import reading_notes as notes
+
+    return notes(doc.text, getattr(extractor, "language", None))
 
 
-def parse_warning(doc: Document) -> str | None:
-    """The warning for a text the parser reads only in part (``redline.inputs.MAX_PARSE_CHARS``)."""
-    from redline.inputs import MAX_PARSE_CHARS, parse_cut
-
-    cut = parse_cut(doc.text)
-    if cut >= len(doc.text):
-        return None
-    return (f"{doc.path or doc.id}: text is {len(doc.text):,} characters; statements are extracted "
-            f"from the first {cut:,} only (the parser's limit is {MAX_PARSE_CHARS:,}); the whole text is stored")
+def reading_warnings(doc: Document, extractor: Extractor | None) -> list[str]:
+    """``reading_notes`` as ingest warns: naming the input, and that the whole text is stored."""
+    return [f"{doc.path or doc.id}: {n}; the whole text is stored" for n in reading_notes(doc, extractor)]
 
 
 class Ingest:
@@ -92,7 +102,7 @@ class Ingest:
         if self.extractor is not None:
             known = self.store.known_hashes(content_hash(d.text) for d in batch)
             fresh = [d for d in batch if content_hash(d.text) not in known]
-            self.warnings += [w for w in map(parse_warning, fresh) if w]
+            self.warnings += [w for d in fresh for w in reading_warnings(d, self.extractor)]
             extracted = dict(zip(map(id, fresh), self.extractor(fresh))) if fresh else {}
             statements = [extracted.get(id(d), []) for d in batch]
         self.result.extend(self.store.add_documents(batch, statements))

@@ -320,6 +320,7 @@ class Workspace:
 
         A document the extractor cannot read is skipped with the reason and the rest of the batch
         is stored; documents with a text already stored are reported as duplicates."""
+        from redline.ingest.core import reading_notes
         from redline.store import content_hash
 
         store = self.need_store()
@@ -357,7 +358,9 @@ class Workspace:
             source = d.path or d.id
             stored_id = renamed.get(d.id, d.id)
             if stored_id in stored:
-                items[i] = IngestItem(index=i, source=source, status="stored", id=stored_id, statements=len(sts))
+                notes = reading_notes(d, ex) if ex is not None else []
+                items[i] = IngestItem(index=i, source=source, status="stored", id=stored_id, statements=len(sts),
+                                      notes=notes)
             elif source in dup_by_source:
                 items[i] = IngestItem(index=i, source=source, status="duplicate", id=dup_by_source[source],
                                       reason="the same text is stored already")

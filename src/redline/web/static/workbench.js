@@ -62,7 +62,8 @@
               a.textContent = it.id;
               td.appendChild(a);
             }
-            cell(row, it.statements); cell(row, it.reason);
+            cell(row, it.statements);
+            cell(row, [it.reason].concat(it.notes || []).filter(Boolean).join("; "));
             tbody.appendChild(row);
           });
           (body.skipped || []).slice((body.items || []).filter(function (it) { return it.status === "skipped"; }).length)
