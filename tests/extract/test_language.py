@@ -1,7 +1,7 @@
-"""A text in another language than the profile's is not read: no statements, and a note saying
-so, wherever extraction runs (the extractor, `redline extract`, ingest and its API). Checked on
-the corpus's train articles by their script, a signal independent of the identifier, and by
-properties on dev, not on sentences the thresholds were set for."""
+"""A text in another language than the profile's gets a note saying that the extractor finds
+few of its statements, wherever extraction runs (the extractor, `redline extract`, ingest and
+its API). Checked on the corpus's train articles by their script, a signal independent of the
+identifier, and by properties on dev, not on sentences the thresholds were set for."""
 
 from __future__ import annotations
 
@@ -33,22 +33,20 @@ def train_articles():
     return load_corpus(default_root()).records("train")
 
 
-def test_every_train_article_in_another_script_is_set_aside_and_none_in_latin_english(train_articles, extractor):
+def test_every_train_article_in_another_script_gets_the_note(train_articles, extractor):
     """Script is a test the identifier does not use: an article mostly in Cyrillic or Greek
-    letters is not English, one with no such letters and a dev-like English share of
-    stop words is. Every one of the first kind must be set aside with a note and no
-    statements."""
+    letters is not English. Every one must get the note, and only that note."""
     other = [r for r in train_articles if _script_share(r["text"], ("CYRILLIC", "GREEK")) > 0.5]
     assert len(other) >= 10
     for r in other:
         assert other_language(r["text"], "en") is not None, r["id"]
     states = list(extractor.run(Document(id=r["id"], text=r["text"]) for r in other))
-    assert all(s.statements == [] and s.sents == [] for s in states)
     assert all(len(s.notes) == 1 and "another language" in s.notes[0] for s in states)
 
 
-def test_no_dev_article_is_set_aside(dev_gold):
+def test_no_dev_article_gets_the_note(dev_gold, extractor):
     assert [r["id"] for r in dev_gold if other_language(r["text"], "en")] == []
+    assert all(s.notes == [] for s in extractor.run(Document(id=r["id"], text=r["text"]) for r in dev_gold))
 
 
 FOREIGN = ["Россия категорически отвергает любые варианты замораживания конфликта.",
@@ -59,17 +57,15 @@ FOREIGN = ["Россия категорически отвергает любы�
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(doc=st.integers(min_value=0, max_value=39), extra=st.sampled_from(FOREIGN))
-def test_an_english_article_with_one_foreign_sentence_is_read_as_before(extractor, dev_gold, doc, extra):
+def test_an_english_article_with_one_foreign_sentence_gets_no_note(dev_gold, doc, extra):
     """The decision is made on the whole text: a quoted sentence in another language does not
-    make an English article unreadable."""
-    text = dev_gold[doc % len(dev_gold)]["text"]
-    triples = {(s.party, s.issue, s.polarity.value) for s in extractor(text)}
-    assert {(s.party, s.issue, s.polarity.value) for s in extractor(text + "\n\n" + extra)} == triples
+    make an English article foreign."""
+    assert other_language(dev_gold[doc % len(dev_gold)]["text"] + "\n\n" + extra, "en") is None
 
 
-def test_short_texts_are_always_read():
+def test_short_texts_are_never_judged():
     """Under MIN_CHARS characters the identifier guesses (English sentences of 40–120 characters
-    were taken for another language a few times in ten thousand), so such texts are read."""
+    were taken for another language a few times in ten thousand), so such texts get no note."""
     for text in FOREIGN:
         assert len(text) < MIN_CHARS and other_language(text, "en") is None
     assert other_language(" ".join(FOREIGN[:1] * 4), "en") == "ru"
@@ -83,7 +79,7 @@ def test_the_profile_language_decides(train_articles):
     assert other_language(ru["text"], other_language(ru["text"], "en")) is None
 
 
-def test_cli_extract_warns_and_emits_an_empty_line(tmp_path, train_articles):
+def test_cli_extract_warns_and_still_extracts(tmp_path, train_articles):
     from typer.testing import CliRunner
 
     from redline.cli import app
@@ -96,5 +92,6 @@ def test_cli_extract_warns_and_emits_an_empty_line(tmp_path, train_articles):
     r = CliRunner().invoke(app, ["extract", str(f)])
     assert r.exit_code == 0
     lines = [json.loads(x) for x in r.stdout.splitlines()]
-    assert [x["id"] for x in lines] == ["ru", "en"] and lines[0]["statements"] == [] and lines[1]["statements"]
+    assert [x["id"] for x in lines] == ["ru", "en"] and lines[1]["statements"]
     assert "mixed.jsonl: ru: the text is in another language" in r.stderr
+    assert "mixed.jsonl: en:" not in r.stderr

@@ -198,9 +198,9 @@ def test_long_text_is_stored_whole_and_the_extractor_gets_a_warning(store, tmp_p
     assert reading_warnings(Document(id="short", text=GOOD), fake_extractor) == []
 
 
-def test_a_text_in_another_language_is_stored_whole_with_a_warning_and_no_statements(store):
-    """The extractor reads the profile's language only; ingest keeps the text and says why it
-    yielded nothing (the extractor's own behaviour is tested in tests/extract/test_language.py)."""
+def test_a_text_in_another_language_is_stored_whole_with_a_warning(store):
+    """The extractor reads the profile's language; ingest stores a text in another language and
+    says that few of its statements were found (tests/extract/test_language.py tests the note)."""
     pytest.importorskip("spacy")
     pytest.importorskip("py3langid")
     from redline.ingest.core import Ingest, load_extractor

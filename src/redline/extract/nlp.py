@@ -102,18 +102,19 @@ def parse_by_line(nlp: Any, texts: Iterable[str], batch_size: int = 32) -> Itera
 
 
 def reading_notes(text: str, language: str | None) -> list[str]:
-    """What the extractor will not read of ``text``, one note each: all of it when it is in
-    another language than ``language`` (``redline.extract.language``; not checked when None),
-    else what lies past the parser's limit (``redline.inputs.parse_cut``). The extractor,
-    ``redline extract`` and ingest all word it from here."""
+    """What the extractor reads poorly or not at all of ``text``, one note each: the whole
+    text when it is in another language than ``language`` (``redline.extract.language``; not
+    checked when None), and what lies past the parser's limit (``redline.inputs.parse_cut``).
+    The extractor's states, ``redline extract``, ingest and the API all word it from here."""
     from redline.extract.language import language_note, other_language
     from redline.inputs import MAX_PARSE_CHARS, parse_cut
 
+    notes = []
     code = other_language(text, language) if language else None
     if code is not None:
-        return [language_note(code, language)]
+        notes.append(language_note(code, language))
     cut = parse_cut(text)
     if cut < len(text):
-        return [f"text is {len(text):,} characters; statements are extracted from the first {cut:,} "
-                f"only (the parser's limit is {MAX_PARSE_CHARS:,})"]
-    return []
+        notes.append(f"text is {len(text):,} characters; statements are extracted from the first {cut:,} "
+                     f"only (the parser's limit is {MAX_PARSE_CHARS:,})")
+    return notes

@@ -98,7 +98,7 @@ class DocState:
     statements: list[Statement] = field(default_factory=list)
     last_speaker: tuple[str, str] | None = None
     plan_owner: tuple[list[str], str, int] | None = None  # parties, speaker, sentence index
-    notes: list[str] = field(default_factory=list)  # what was not read, and why (nlp.reading_notes)
+    notes: list[str] = field(default_factory=list)  # what was read poorly or not at all (nlp.reading_notes)
 
 
 @dataclass
@@ -1401,16 +1401,12 @@ class Extractor(DocumentRunner):
 
     def run(self, documents: Iterable[Document]) -> Iterator[DocState]:
         """Parse in batches with ``nlp.pipe`` and run the stages; yields states in input order,
-        each with notes on what of its text was not read (another language, past the parser's
-        limit)."""
-        from redline.extract.language import other_language
+        each with notes on what of its text the extractor reads poorly or not at all (another
+        language, past the parser's limit)."""
         from redline.extract.nlp import parse_by_line, reading_notes
 
         docs = list(documents)
-        language = self.ctx.lexicon.language
-        notes = [reading_notes(d.text, language) for d in docs]
-        # a text in another language is not read: it is parsed as empty, so every stage finds nothing
-        texts = ("" if other_language(d.text, language) else d.text for d in docs)
-        parsed = parse_by_line(self.nlp, texts, batch_size=self.batch_size)
+        notes = [reading_notes(d.text, self.ctx.lexicon.language) for d in docs]
+        parsed = parse_by_line(self.nlp, (d.text for d in docs), batch_size=self.batch_size)
         for document, sdoc, why in zip(docs, parsed, notes):
             yield self.pipeline(DocState(document, sdoc, notes=why), self.ctx)
