@@ -64,6 +64,42 @@ def test_plans_and_positions_json():
     assert {(p["party"], p["issue"]) for p in pos} >= {("NOR", "river.access"), ("SOU", "border.island")}
 
 
+def test_plans_and_positions_in_every_format_of_their_help():
+    """md is a Markdown table and html a standalone page, each with one row per plan or issue
+    and the same cells as json: never the terminal table under another name."""
+    from html.parser import HTMLParser
+
+    class Rows(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.rows, self.cells = 0, []
+
+        def handle_starttag(self, tag, attrs):
+            self.rows += tag == "tr"
+
+        def handle_data(self, data):
+            self.cells.append(data.strip())
+
+    for profile in (TOY, "russia-ukraine"):
+        plans = json.loads(run("plans", "-p", profile, "--format", "json").stdout)
+        positions = json.loads(run("positions", "-p", profile, "--format", "json").stdout)
+        issues = list(dict.fromkeys(p["issue"] for p in positions))
+        for cmd, n_rows, ids in (("plans", len(plans), [p["id"] for p in plans]), ("positions", None, issues)):
+            md = run(cmd, "-p", profile, "--format", "md")
+            assert md.returncode == 0, md.stderr
+            assert "┃" not in md.stdout and "│" not in md.stdout  # not the Rich table
+            table = [ln for ln in md.stdout.splitlines() if ln.startswith("|")]
+            assert set(table[1].replace("|", "")) <= {"-"}
+            html = run(cmd, "-p", profile, "--format", "html")
+            assert html.returncode == 0 and html.stdout.startswith("<!doctype html>"), html.stderr
+            parsed = Rows()
+            parsed.feed(html.stdout)
+            if n_rows is not None:
+                assert len(table) == n_rows + 2 and parsed.rows == n_rows + 1
+            for i in ids:
+                assert i in parsed.cells and any(i.replace("_", "\\_") in ln or i in ln for ln in table)
+
+
 def test_schema_command_matches_model():
     from redline.assess import Assessment
 

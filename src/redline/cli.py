@@ -184,12 +184,9 @@ def plans(profile: Optional[str] = ProfileOpt, fmt: str = FormatOpt) -> None:
     if fmt == "json":
         emit(json.dumps(rows, indent=2, ensure_ascii=False))
     elif fmt in ("md", "html"):
-        from redline.render import md_escape
+        from redline.render import render_html, render_markdown
 
-        lines = ["| id | date | proposers | provisions | issues | title |", "|---|---|---|---|---|---|"]
-        lines += [f"| {r['id']} | {r['date']} | {', '.join(r['proposers'])} | {r['provisions']} | {r['issues']} | "
-                  f"{md_escape(r['title'])} |" for r in rows]
-        emit("\n".join(lines))
+        emit((render_markdown if fmt == "md" else render_html)("plans", rows=rows, profile=prof.id).rstrip("\n"))
     else:
         Console().print(plans_table(prof))
 
@@ -216,6 +213,15 @@ def positions(profile: Optional[str] = ProfileOpt, fmt: str = FormatOpt, as_of: 
     if fmt == "json":
         data = [p.model_dump(mode="json") for p in prof.positions_as_of(date, ids).values()]
         emit(json.dumps(data, indent=2, ensure_ascii=False))
+    elif fmt in ("md", "html"):
+        from redline.assess.rules import DEFAULT_RULES
+        from redline.render import render_html, render_markdown
+        from redline.services.matrix import matrix
+
+        m = matrix(prof, date, ids)
+        emit((render_markdown if fmt == "md" else render_html)(
+            "positions", m=m, cells={(c.party, c.issue): c for c in m.cells},
+            stale_days=DEFAULT_RULES.stale_after_days).rstrip("\n"))
     else:
         Console().print(positions_table(prof, date, ids))
 
