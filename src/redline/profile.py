@@ -95,6 +95,18 @@ class Profile:
         except KeyError:
             raise NotFound(f"unknown party {party_id!r}: {did_you_mean(party_id, self.parties)}") from None
 
+    def issues_matching(self, pattern: str) -> list[str]:
+        """The issue ids that an issue filter names: an id, or a prefix ending in '*' or '.'
+        ("alliance.*"), as the statements filter reads it. A filter naming none is a typo, not
+        an empty answer: NotFound with the nearest id."""
+        if pattern.endswith(("*", ".")):
+            stem = pattern.rstrip("*")
+            found = [i for i in self.issues if i.startswith(stem)]
+            if not found:
+                raise NotFound(f"no issue id starts with {stem!r}: {did_you_mean(stem, self.issues)}")
+            return found
+        return [self.issue(pattern).id]
+
     def plan(self, plan_id: str) -> Plan:
         """A bundled plan by id, or a plan YAML file given by path (checked against this profile)."""
         if plan_id in self.plans:

@@ -72,3 +72,8 @@ def test_statements_command_filters_and_formats(tmp_path):
     assert term.exit_code == 0 and "2 of 2" in term.output
     bad = _run("statements", "--since", "yesterday", "--db", db)
     assert bad.exit_code != 0 and "not a date" in str(bad.exception)
+    typo = _run("statements", "--party", "UKRR", "--db", db)  # a typo is an error, never "0 of 0"
+    assert typo.exit_code != 0 and "did you mean 'UKR'" in str(typo.exception)
+    prefix = _run("statements", "--issue", "allaince.*", "--db", db)
+    assert prefix.exit_code != 0 and "no issue id starts with 'allaince.'" in str(prefix.exception)
+    assert "2 of 2" in _run("statements", "--issue", "alliance.*", "--db", db).output

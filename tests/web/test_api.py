@@ -77,6 +77,9 @@ def test_statements_filters_and_pages(client, seeded):
     assert client.get("/api/statements", params={"q": "%_"}).json()["total"] == 0  # LIKE wildcards are literal
     r = client.get("/api/statements", params={"format": "csv", "party": "NOR"})
     assert list(csv.DictReader(io.StringIO(r.text)))[0]["quote"] == "access or nothing"
+    typo = client.get("/api/statements", params={"party": "SOUU"})  # never an empty page that reads as "no news"
+    assert typo.status_code == 404 and "did you mean 'SOU'" in typo.json()["detail"]
+    assert client.get("/api/statements", params={"issue": "rivr.*"}).status_code == 404
 
 
 def test_documents_list_and_detail(client, seeded):

@@ -81,6 +81,15 @@ def assess_plan(profile: Profile, plan: Plan, as_of: dt.date | None = None,
     return result
 
 
+def check_statement_filters(profile: Profile, party: str | None, issue: str | None) -> None:
+    """Party and issue filters must be the profile's ids (an issue may be a prefix ending in '*'):
+    a mistyped id is an error naming the nearest one, never an empty answer that reads as "no news"."""
+    if party:
+        profile.party(party)
+    if issue:
+        profile.issues_matching(issue)
+
+
 class Workspace:
     """A profile (read once into memory), an optional store, settings and a bounded result cache."""
 
@@ -241,6 +250,8 @@ class Workspace:
     def statements(self, *, party: str | None = None, issue: str | None = None, since: dt.date | None = None,
                    until: dt.date | None = None, text: str | None = None, limit: int = 50,
                    offset: int = 0) -> tuple[list[Statement], int]:
+        """Stored statements, newest first (filters checked by ``check_statement_filters``)."""
+        check_statement_filters(self.profile, party, issue)
         return self.need_store().statements(party=party, issue=issue, since=since, until=until, text=text,
                                             limit=limit, offset=offset)
 

@@ -49,10 +49,16 @@ def statements_cmd(party: Optional[str] = typer.Option(None, "--party", help="Pa
                    limit: int = typer.Option(50, "--limit", min=1, max=1000),
                    offset: int = typer.Option(0, "--offset", min=0),
                    fmt: str = typer.Option("terminal", "--format", "-f", help="terminal, json or csv."),
+                   profile: Optional[str] = typer.Option(None, "--profile", "-p",
+                                                         help="Profile whose party and issue ids the filters use."),
                    db: Optional[str] = DbOpt) -> None:
     """Stored statements, newest first, filtered by party, issue, dates and text."""
+    from redline.profile import load_profile
+    from redline.services.workspace import check_statement_filters
+
     if fmt not in ("terminal", "json", "csv"):
         raise DataError(f"unknown format {fmt!r}", fix="use terminal, json or csv")
+    check_statement_filters(load_profile(profile), party, issue)
     with _store(db) as store:
         rows, total = store.statements(party=party, issue=issue, since=parse_date(since, "--since"),
                                        until=parse_date(until, "--until"), text=text, limit=limit, offset=offset)
