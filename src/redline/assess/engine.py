@@ -406,7 +406,9 @@ def _fmt(x: float | None) -> str:
 
 def assess(profile: Profile, plan: Plan | str, *, as_of: dt.date | None = None,
            parties: list[str] | None = None, rules: Rules = DEFAULT_RULES) -> Assessment:
-    """Score a plan for every party with positions (or the given ones), as of the plan's date."""
+    """Score a plan for every party with positions (or the given ones), as of the plan's date.
+    ``parties`` chooses which scorecards the report shows; the verdict always weighs every
+    principal, whatever is shown."""
     if isinstance(plan, str):
         plan = profile.plan(plan)
     as_of = as_of or plan.date
@@ -415,15 +417,22 @@ def assess(profile: Profile, plan: Plan | str, *, as_of: dt.date | None = None,
     notes: list[str] = []
     positions = profile.positions_as_of(as_of, exclude_plan=plan.id, notes=notes)
     with_positions = sorted({p for p, _ in positions})
-    chosen = parties or sorted(set(with_positions) | set(profile.meta.principals),
-                               key=lambda p: (p not in profile.meta.principals, p))
+    everyone = sorted(set(with_positions) | set(profile.meta.principals),
+                      key=lambda p: (p not in profile.meta.principals, p))
+    chosen = parties or everyone
     terms = plan_terms(profile, plan)
-    results = [assess_party(profile, plan, p, positions, rules, as_of, terms) for p in chosen]
+    # ``parties`` only narrows the scorecards shown: the verdict is about the plan, judged on all
+    # the principals (docs/assess.md), so the same plan never gets a different verdict because
+    # a reader asked to see fewer parties.
+    scored = {p: assess_party(profile, plan, p, positions, rules, as_of, terms)
+              for p in dict.fromkeys([*chosen, *profile.meta.principals])}
+    results = [scored[p] for p in chosen]
+    judged = [scored[p] for p in profile.meta.principals]
     return Assessment(
         profile=profile.id, plan_id=plan.id, plan_title=plan.title, plan_date=plan.date, scope=plan.scope,
         proposers=plan.proposers, as_of=as_of, principals=profile.meta.principals,
         issues_addressed=[i for i, (_p, _o, kind) in terms.items() if kind == "term"],
         provisions_unmapped=[p for p in plan.provisions if not p.issue],
-        parties=results, verdict=verdict(results, profile.meta.principals, rules, plan.scope),
+        parties=results, verdict=verdict(judged, profile.meta.principals, rules, plan.scope),
         durability=checklist(plan, profile), rules=rules,
         evidence_notes=[n for n in notes if n.split(" on ")[0] in chosen])
