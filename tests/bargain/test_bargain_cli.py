@@ -133,3 +133,19 @@ def test_backtest(app, tmp_path):
     assert "not scored" in table.output  # no GDP row in this file
     wrong = run(app, "backtest", "pax", path)
     assert wrong.exit_code != 0
+
+
+def test_bargain_fix_on_a_question_member_is_printed_as_imposed(app):
+    """A term imposed on an issue a question groups is shown under the issue the user named,
+    on the terminal and in the JSON, like any other imposed term."""
+    from redline.profile import load_profile
+
+    profile = load_profile("russia-ukraine")
+    issue = profile.questions[0].issues[0]
+    term = f"{issue}={profile.issues[issue].option_ids[0]}"
+    result = run(app, "bargain", "-p", "russia-ukraine", "--fix", term, "--frontier", "0")
+    assert result.exit_code == 0, result.output
+    assert f"Imposed: {term}" in result.output
+    doc = json.loads(run(app, "bargain", "-p", "russia-ukraine", "--fix", term, "--frontier", "0",
+                         "-f", "json").output)
+    assert doc["imposed"] == dict([term.split("=")])

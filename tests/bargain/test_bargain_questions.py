@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -158,3 +159,42 @@ def test_gaza_bargain_settles_the_ceasefire_and_leaves_only_disarmament_open():
     nash = report.solutions["nash"]
     package = (nash[0] if isinstance(nash, list) else nash).package
     assert any(k.startswith("ceasefire") and v for k, v in package.items())
+
+
+def _grouped_fixes(profile):
+    """Every (issue, option) of every issue a question of the profile groups."""
+    return [(issue, option) for q in profile.questions for issue in q.issues
+            for option in profile.issues[issue].option_ids]
+
+
+@pytest.mark.parametrize("name", ["russia-ukraine", "israel-hamas"])
+def test_a_term_imposed_on_a_question_member_is_reported_and_honoured(name):
+    """`--fix ISSUE=OPTION` on an issue a question groups is kept exactly as on any other issue:
+    reported under the issue the user named, and either every package holds it or the report
+    stops at the imposed term's conflict (it is never left unsettled like a clash of red lines)."""
+    from redline.bargain.questions import compound_terms
+    from redline.bargain.report import bargain
+    from redline.profile import load_profile
+
+    profile = load_profile(name)
+    fixes = _grouped_fixes(profile)
+    assert fixes
+    for issue, option in fixes:
+        report = bargain(profile, fix={issue: option}, frontier_limit=0, time_limit=30)
+        doc = report.to_dict()
+        assert doc["imposed"] == {issue: option}, (issue, option)
+        term = f"{issue}={option}"
+        imposed = [c for c in doc["zone"]["conflicts"] if c["imposed"] is not None]
+        if imposed:
+            assert any(term in c["explanation"] for c in imposed), (term, imposed)
+            for sols in doc["solutions"].values():
+                assert not sols[0]["found"] and term in sols[0]["reason"], (term, sols[0]["reason"])
+            continue
+        question = next(c.id for c in report.table.compounds if issue in c.members)
+        assert question not in report.left_open, term
+        assert doc["solutions"]["maxmin"][0]["found"], term
+        for sols in doc["solutions"].values():
+            for sol in sols:
+                if sol["found"]:
+                    held = compound_terms(report.table.compounds, question, sol["package"][question])
+                    assert held.get(issue) == option, (term, sol["name"], held)

@@ -98,8 +98,14 @@ class Conflict:
     red_lines: list[RedLine]
     imposed: str | None = None
     ruled_out_by: dict[str, list[str]] = field(default_factory=dict)
+    # On a question (compound issue), the imposed terms are on its member issues: ``imposed`` then
+    # reads "member=option, ..." and ``imposed_terms`` holds them, so the user sees the term they
+    # named rather than a combination they never typed.
+    imposed_terms: dict[str, str] = field(default_factory=dict)
 
     def explain(self) -> str:
+        if self.imposed is not None and self.imposed_terms:
+            return self._explain_question()
         shown = self.red_lines[:6]
         lines = ", ".join(f"{r.party} rules out {r.option}" for r in shown)
         if len(self.red_lines) > len(shown):
@@ -107,6 +113,24 @@ class Conflict:
         if self.imposed is not None:
             return f"{self.issue}: the imposed term {self.issue}={self.imposed} crosses a red line ({lines})"
         return f"{self.issue}: every option is a red line ({lines})"
+
+    def _explain_question(self) -> str:
+        """Per party, how many of the combinations the imposed terms leave it rules out: the
+        combinations' names are long, and "every one" is what the reader needs to know."""
+        n = len(self.ruled_out_by)
+        per_party: dict[str, list[str]] = {}
+        for r in self.red_lines:
+            per_party.setdefault(r.party, []).append(r.option)
+        parts = []
+        for party, options in per_party.items():
+            if len(options) == n:
+                parts.append(f"{party} rules out every combination of {self.issue} with {self.imposed}")
+            else:
+                shown = "; ".join(options[:3]) + (f"; and {len(options) - 3} more" if len(options) > 3 else "")
+                parts.append(f"{party} rules out {len(options)} of the {n} combinations with "
+                             f"{self.imposed}: {shown}")
+        return (f"{self.issue}: the imposed term{'s' if len(self.imposed_terms) > 1 else ''} {self.imposed} "
+                f"cross{'' if len(self.imposed_terms) > 1 else 'es'} a red line ({', '.join(parts)})")
 
 
 @dataclass
@@ -189,6 +213,11 @@ def conflicting_red_lines(table: UtilityTable) -> list[Conflict]:
             out.append(Conflict(issue, [RedLine(party, issue, fixed)], imposed=fixed,
                                 ruled_out_by={fixed: by_option[fixed]}))
             continue
+        # A term imposed on a member of a question has already narrowed the compound's options to
+        # the combinations holding it; if none is left, the imposed term is the conflict (it is
+        # reported, never left unsettled like a clash of red lines alone).
+        members = next((c.members for c in table.compounds if c.id == issue), [])
+        imposed_terms = {m: table.fixed[m] for m in members if m in table.fixed}
         remaining = set(options)
         chosen: list[RedLine] = []
         while remaining:
@@ -199,6 +228,10 @@ def conflicting_red_lines(table: UtilityTable) -> list[Conflict]:
                     chosen.append(RedLine(best, issue, o))
                     remaining.discard(o)
         chosen.sort(key=lambda r: options.index(r.option))
+        if imposed_terms:
+            out.append(Conflict(issue, chosen, imposed=", ".join(f"{m}={o}" for m, o in imposed_terms.items()),
+                                ruled_out_by=by_option, imposed_terms=imposed_terms))
+            continue
         out.append(Conflict(issue, chosen, ruled_out_by=by_option))
     return out
 

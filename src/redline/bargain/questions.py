@@ -192,7 +192,11 @@ def merge(table, questions: list[Question], links: list[Link], red_line_value: f
     issues, options, utility, red = [], [], [], []
     sal_cols, nd_cols = [], []
     compounds: list[Compound] = []
-    fixed = {k: v for k, v in table.fixed.items() if k not in grouped}
+    # Every imposed term stays in ``fixed``, under the issue the user named: on a member of a
+    # question it is applied below by keeping only the combinations that hold it, and kept here
+    # so that it is reported (``imposed``) and a clash with it is found as the imposed conflict
+    # (packages.conflicting_red_lines) rather than left unsettled as a clash of red lines.
+    fixed = dict(table.fixed)
     for issue in table.issues:
         if issue in grouped:
             continue

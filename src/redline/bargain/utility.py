@@ -169,6 +169,8 @@ class UtilityTable:
         """The same table with some issues left unsettled: their only option is "(no agreement)",
         worth each party's no-deal utility there, and no red line applies to it."""
         opts, util, red = list(self.options), list(self.utility), list(self.red)
+        # An issue left open takes its imposed term with it, and a question its members' terms.
+        unsettled = set(issues) | {m for c in self.compounds if c.id in issues for m in c.members}
         for issue in issues:
             i = self.issues.index(issue)
             opts[i] = [NO_AGREEMENT]
@@ -176,7 +178,7 @@ class UtilityTable:
             red[i] = np.zeros((len(self.parties), 1), dtype=bool)
         return UtilityTable(parties=list(self.parties), issues=list(self.issues), options=opts,
                             utility=util, salience=self.salience, red=red, no_deal=self.no_deal,
-                            fixed={k: v for k, v in self.fixed.items() if k not in issues},
+                            fixed={k: v for k, v in self.fixed.items() if k not in unsettled},
                             disagreement_values=dict(self.disagreement_values),
                             notes=list(self.notes),
                             open_issues=list(self.open_issues), compounds=list(self.compounds))
