@@ -116,3 +116,19 @@ def test_core_install_without_web_extra_still_runs():
     plans = subprocess.run([sys.executable, "-c", code, "plans", "-p", TOY, "--format", "json"],
                            capture_output=True, text=True, timeout=120)
     assert plans.returncode == 0 and json.loads(plans.stdout)[0]["id"] == "southern-terms"
+
+
+def test_bytes_to_bytes_codecs_are_refused_as_encodings_before_any_file_is_read(tmp_path: Path):
+    """Python knows codecs no text is written in (base64, rot13, zlib …); as --encoding they must
+    be one error naming the option (exit 1), not a failure on every file."""
+    import codecs
+
+    f = tmp_path / "a.txt"
+    f.write_text("Russia demands neutrality.")
+    for name in ("base64", "rot13", "hex", "zlib", "uu", "bz2", "quopri"):
+        codecs.lookup(name)  # known to Python, so only the text check can refuse it
+        for cmd in (("extract", str(f)), ("parse-plan", str(f)), ("ingest", str(f), "--db", str(tmp_path / "x.db"))):
+            r = run(*cmd, "--encoding", name)
+            assert r.returncode == 1, (name, cmd, r.stderr)
+            assert r.stderr.strip().splitlines()[-1].startswith(f"error: '{name}' is not a text encoding"), r.stderr
+            assert "Traceback" not in r.stderr and "internal error" not in r.stderr

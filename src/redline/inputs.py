@@ -139,12 +139,18 @@ def _first_bad(text: str) -> int:
 
 
 def check_encoding(name: str) -> str:
-    """A codec name Python knows, normalised; a DataError naming the option otherwise."""
+    """A text codec name Python knows, normalised; a DataError naming the option otherwise.
+    Python also knows bytes-to-bytes codecs (base64, rot13, zlib, …) that no file is written
+    in: decoding with one fails only when the first file is read, so they are refused here."""
+    fix = "use a text encoding such as utf-8, utf-16, cp1252 or latin-1"
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except (LookupError, TypeError, ValueError):
-        raise DataError(f"unknown encoding {display(name)!r}",
-                        fix="use a Python codec name such as utf-8, utf-16, cp1252 or latin-1") from None
+        raise DataError(f"unknown encoding {display(name)!r}", fix=fix) from None
+    # the flag bytes.decode itself checks (CPython sets it False for the bytes-to-bytes codecs)
+    if not getattr(info, "_is_text_encoding", True):
+        raise DataError(f"{display(name)!r} is not a text encoding", fix=fix)
+    return info.name
 
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
