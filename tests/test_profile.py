@@ -152,3 +152,19 @@ def test_plan_from_file_is_checked_against_profile(tmp_path: Path):
     plan_file.write_text(plan_file.read_text().replace("issue: army.cap", "issue: army.hat"))
     with pytest.raises(ProfileErrors, match="unknown issue id 'army.hat'"):
         prof.plan(str(plan_file))
+
+
+def test_a_plan_path_that_is_not_a_readable_file_says_what_it_is(tmp_path):
+    """A plan given by path is never opened unless it is a regular file, and the error names the
+    file and what it is, instead of "unknown plan"."""
+    import os
+
+    prof = load_profile()
+    os.mkfifo(tmp_path / "fifo.yaml")
+    (tmp_path / "dir.yaml").mkdir()
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "gone.yaml")
+    for name, words in (("fifo.yaml", "is a FIFO"), ("dir.yaml", "is a directory"),
+                        ("link.yaml", "dangling symbolic link"), ("missing.yaml", "no such plan file")):
+        with pytest.raises(DataError) as err:
+            prof.plan(str(tmp_path / name))
+        assert words in str(err.value) and name in str(err.value)

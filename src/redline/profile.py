@@ -112,6 +112,13 @@ class Profile:
         if plan_id in self.plans:
             return self.plans[plan_id]
         path = Path(plan_id)
+        if path.suffix in (".yaml", ".yml") and not path.is_file() and (os.sep in plan_id or os.path.lexists(path)):
+            # written as a path, not an id: say what is wrong with the file, not "unknown plan"
+            from redline.inputs import display, not_regular
+
+            why = not_regular(path)
+            raise DataError(f"plan file is {why}" if why != "no such file" else "no such plan file",
+                            file=display(path), fix="give a plan YAML file's path, or a bundled plan id")
         if path.suffix in (".yaml", ".yml") and path.is_file():
             errors: list[DataError] = []
             plan = _load_plan(path, errors)
