@@ -132,3 +132,11 @@ def test_bytes_to_bytes_codecs_are_refused_as_encodings_before_any_file_is_read(
             assert r.returncode == 1, (name, cmd, r.stderr)
             assert r.stderr.strip().splitlines()[-1].startswith(f"error: '{name}' is not a text encoding"), r.stderr
             assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+
+
+def test_train_refuses_an_unknown_model_family_as_a_usage_error(tmp_path: Path):
+    out = tmp_path / "never.npz"
+    for value, words in (("two_stag", "did you mean 'two_stage'?"), ("foo", "unknown model family 'foo'"), (",", "names no")):
+        r = run("train", "--models", value, "--out", str(out))
+        assert r.returncode == 1 and words in r.stderr and "internal error" not in r.stderr, r.stderr
+    assert not out.exists()

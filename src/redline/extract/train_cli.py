@@ -23,10 +23,23 @@ def register_train(app: typer.Typer) -> None:
         profile: Optional[str] = typer.Option(None, "--profile"),
     ) -> None:
         """Rebuild the trained extraction model from the corpus's train split (deterministic per seed)."""
-        from redline.extract.trained import DEFAULT_MODEL, TrainConfig, train_from_corpus
+        from typing import get_args
+
+        from redline.errors import DataError, did_you_mean
+        from redline.extract.trained import DEFAULT_MODEL, ModelKind, TrainConfig, train_from_corpus
         from redline.profile import load_profile
 
-        cfg = TrainConfig(seed=seed, models=[m.strip() for m in models.split(",") if m.strip()], sample=sample)
+        kinds = [m.strip() for m in models.split(",") if m.strip()]
+        known = list(get_args(ModelKind))
+        for kind in kinds:
+            if kind not in known:
+                raise DataError(f"--models: unknown model family {kind!r}: {did_you_mean(kind, known)}",
+                                fix=f"use a comma-separated list of {', '.join(known)}")
+        if not kinds:
+            raise DataError("--models names no model family", fix=f"use a comma-separated list of {', '.join(known)}")
+        if sample is not None and sample < 1:
+            raise DataError("--sample must be at least 1", fix="give a number of train articles, e.g. --sample 40")
+        cfg = TrainConfig(seed=seed, models=kinds, sample=sample)
         out = out or DEFAULT_MODEL
         rep = train_from_corpus(corpus, cfg, out=out, report_path=report or out.with_suffix(".json"),
                                 profile=load_profile(profile), log=lambda m: typer.echo(m, err=True))
