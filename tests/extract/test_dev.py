@@ -71,3 +71,12 @@ def test_parallel_worker_function_keeps_order(extractor):
                            {"id": "1", "text": "Nothing here."}])
     assert [o["id"] for o in out] == ["2", "1"]
     assert out[0]["statements"][0]["polarity"] == "against" and out[1]["statements"] == []
+
+
+def test_worst_documents_are_those_with_errors_only(dev_report):
+    """A document with no gold statement and nothing extracted is right, though its F1 is 0 by
+    convention: the worst list never shows it, and shows each document with an error first by F1."""
+    listed = dev_report.worst(len(dev_report.per_doc))
+    assert all(s.fp + s.fn > 0 for _, s in listed)
+    assert {k for k, s in dev_report.per_doc.items() if s.fp + s.fn} == {k for k, _ in listed}
+    assert [s.f1 for _, s in listed] == sorted(s.f1 for _, s in listed)

@@ -57,7 +57,10 @@ class Report:
         return self.red_correct / self.red_total if self.red_total else 0.0
 
     def worst(self, n: int = 5) -> list[tuple[str, Score]]:
-        return sorted(self.per_doc.items(), key=lambda kv: (kv[1].f1, -(kv[1].fp + kv[1].fn)))[:n]
+        """The documents with the most to correct; one without an error (no gold statement and
+        none extracted is right) is never among them, whatever its F1 of 0 by convention."""
+        wrong = [kv for kv in self.per_doc.items() if kv[1].fp + kv[1].fn]
+        return sorted(wrong, key=lambda kv: (kv[1].f1, -(kv[1].fp + kv[1].fn)))[:n]
 
     def as_dict(self, worst: int = 5) -> dict[str, Any]:
         return {
