@@ -99,3 +99,19 @@ def test_negating_a_stance_flips_or_drops_it(trained, subject, claim):
     pos = _triples(trained, f"{subject} {yes} {what}, officials said on Monday.")
     neg = _triples(trained, f"{subject} {no} {what}, officials said on Monday.")
     assert not (pos & neg), (pos, neg)
+
+
+@needs_model
+def test_the_cut_off_applies_to_the_confidence_as_reported(profile, dev_gold):
+    """Run at the floor and filtered on the reported confidences, or run at a cut-off: the same
+    statements (figures are computed the first way, users run the second). A statement shown as
+    0.308 is kept at the default cut-off 0.308, though the calibrated value under it is 0.3077."""
+    from redline.extract.figures import predict
+    from redline.extract.trained import FLOOR
+
+    low = predict(TrainedExtractor(profile, min_confidence=FLOOR), dev_gold)
+    default = TrainedExtractor(profile)  # the cut-off chosen out of fold, rounded as confidences are shown
+    assert default.min_confidence == round(default.model.threshold, 3)
+    for ex in (default, TrainedExtractor(profile, min_confidence=0.5)):
+        cut, direct = ex.min_confidence, predict(ex, dev_gold)
+        assert direct == {k: [s for s in v if s["confidence"] >= cut] for k, v in low.items()}, cut

@@ -50,6 +50,13 @@ ModelKind = Literal["two_stage", "sparse_lr", "minilm_lr", "minilm_knn"]
 ACTS = [a.value for a in Act]
 MINILM_MARGIN = 0.01  # out-of-fold F1 a MiniLM family must gain over the sparse ones to be kept
 FLOOR = 0.05  # below this calibrated probability nothing is emitted, whatever min_confidence says
+
+
+def _shown(confidence: float) -> float:
+    """A statement's confidence as reported (3 decimals). The cut-off is applied to this figure,
+    so that ``--min-confidence 0.31`` keeps every statement shown as 0.31 or more, and a filter on
+    the reported confidences gives exactly what the backend emits at that cut-off."""
+    return round(min(1.0, float(confidence)), 3)
 ROLE_PREFIXES = ("why:", "rule:", "rulei:", "rulevia:", "ruleact:", "dep:", "gov_neg", "root_subject",
                  "party:", "first_mention", "not_named", "nparties:", "quoted", "first_person", "hiti:")
 
@@ -816,12 +823,12 @@ class TrainedExtractor(DocumentRunner):
         if self.model.reranker is not None:
             keys, rows, cands = document_rows(pairs, raw, self.model.labels, _polarity)
             for t, c in zip(keys, self.model.calibrate(self.model.reranker.score(rows))):
-                if c >= self.min_confidence:
+                if _shown(c) >= self.min_confidence:
                     best[t] = (float(c), cands[t][0][1], cands[t][0][2])
         else:
             conf = self.model.calibrate(raw)
             for i, row in enumerate(conf):
-                for j in np.nonzero(row >= self.min_confidence)[0]:
+                for j in (j for j in np.nonzero(row >= FLOOR)[0] if _shown(row[j]) >= self.min_confidence):
                     t = (pairs[i].party, *_polarity(pairs[i], self.model.labels[j]))
                     if t not in best or row[j] > best[t][0]:
                         best[t] = (float(row[j]), i, int(j))
@@ -838,7 +845,7 @@ class TrainedExtractor(DocumentRunner):
             out.append(Statement(party=t[0], issue=t[1], polarity=Polarity(t[2]), act=Act(acts[k]),
                                  red_line=bool(red[k] >= 0.5 or (rv is not None and rv.red_line)),
                                  speaker=rv.speaker if rv else p.speaker, quote=p.quote,
-                                 confidence=round(min(1.0, best[t][0]), 3), document_id=doc.id,
+                                 confidence=_shown(best[t][0]), document_id=doc.id,
                                  date=doc.date, url=doc.url))
         return out
 
