@@ -85,3 +85,29 @@ def test_parse_plan_command_output_loads(app, tmp_path, profile):
     loaded = profile.plan(str(out))
     assert loaded.terms()["alliance.nato"].option == "against"
     assert loaded.proposers == ["USA"]
+
+
+def test_extract_reads_a_feed_as_ingest_does(app, tmp_path):
+    """Raw U+2028/U+2029/U+0085 inside a string, a date ingest reads (``March 3, 2025``) or leaves
+    empty (``2025-02-30``): every record is extracted, exit 0. A second text under a taken id
+    comes out as ``id~hash8``, as ingest stores it, so no output id repeats; a whitespace-only
+    text is skipped with the reason ingest gives."""
+    src = tmp_path / "feed.jsonl"
+    lines = ['{"id": "s%d", "text": "Kyiv rejects it.%sAgain."}' % (i, sep)
+             for i, sep in enumerate(["\u2028", "\u2029", "\u0085"])]
+    lines += [json.dumps({"id": "d1", "text": "Moscow demands neutrality.", "date": "2025-02-30"}),
+              json.dumps({"id": "d2", "text": "Kyiv wants security guarantees.", "date": "March 3, 2025"})]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["extract", str(src)])
+    assert res.exit_code == 0, res.output
+    assert [json.loads(line)["id"] for line in res.stdout.splitlines()] == ["s0", "s1", "s2", "d1", "d2"]
+
+    dup = tmp_path / "dup.jsonl"
+    dup.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "a", "text": "Kyiv insists on security guarantees."},
+        {"id": "a", "text": "Moscow demands recognition of the annexed regions."},
+        {"id": "b", "text": "   "}]) + "\n")
+    res = CliRunner().invoke(app, ["extract", str(dup)])
+    ids = [json.loads(line)["id"] for line in res.stdout.splitlines()]
+    assert res.exit_code == 1 and ids[0] == "a" and ids[1].startswith("a~") and len(ids) == 2
+    assert f"{dup}:3: no 'text'" in res.stderr

@@ -2,48 +2,40 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator
 
 from pydantic import ValidationError
 
 from redline.errors import DataError
-from redline.inputs import (MAX_DOCUMENT_BYTES, bounded_id, display, load_json, not_regular, parse_iso_date,
-                            read_text_file)
+from redline.ingest.readers import id_candidates, jsonl_lines, record_date, record_text_problem
+from redline.inputs import MAX_DOCUMENT_BYTES, bounded_id, display, load_json, not_regular, read_text_file
 from redline.model import Document, Statement
+from redline.store.hashing import content_hash
 
 MAX_JSONL_BYTES = 200 * 1024 * 1024  # a JSON Lines feed or gold file read by extract / eval
 
 RECORD_FIELDS = ("party", "issue", "polarity", "act", "red_line", "speaker", "quote", "confidence")
 
 
-def _date(value: Any, file: Path, line: int) -> dt.date | None:
-    """YYYY-MM-DD (or YYYY-MM, YYYY: the first day), a real date within the sane year range."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise DataError(f"'date' must be a string, not {type(value).__name__}", file=file, line=line,
-                        fix="write dates as YYYY-MM-DD")
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}", text):
-        text += "-01-01"
-    elif re.fullmatch(r"\d{4}-\d{2}", text):
-        text += "-01"
-    return parse_iso_date(text, file=file, line=line)
-
-
 def read_documents(path: str | Path, *, encoding: str = "utf-8",
-                   on_skip: Callable[[DataError], None] | None = None) -> Iterator[Document]:
+                   on_skip: Callable[[DataError], None] | None = None,
+                   seen: dict[str, str] | None = None) -> Iterator[Document]:
     """JSONL with at least ``id`` and ``text`` (optional date, url, title, outlet); any other
     file is one plain-text document whose id is the file name.
+
+    Records are read as ``redline ingest`` reads them: dates by its date reader (an impossible
+    date is left empty, ``March 3, 2025`` is read), a whitespace-only text is skipped, and ids
+    are unique: an id already used by another text (in this file, or in ``seen``, which maps
+    each id given out so far to its text's hash) becomes ``id~hash8``, and a repeat of the
+    same id and text is the same document, read once.
 
     Input passes the boundary (``redline.inputs``): regular files only, strict decoding in
     ``encoding`` (never a silent replacement character), JSON limits, no NUL or lone surrogate.
     A bad JSONL record goes to ``on_skip`` when given (the batch goes on), else raises."""
     file = Path(path)
+    seen = {} if seen is None else seen
     why = not_regular(file)
     if why is not None:
         raise DataError(f"no such file" if why == "no such file" else f"file is {why}", file=display(file),
@@ -52,15 +44,30 @@ def read_documents(path: str | Path, *, encoding: str = "utf-8",
         text = read_text_file(file, max_bytes=MAX_DOCUMENT_BYTES, encoding=encoding, kind="text")
         if not text.strip():
             raise DataError("empty file", file=display(file), fix="give a file with text")
-        yield Document(id=bounded_id(file.stem) or "text", text=text, path=str(file))
+        yield from _unique(Document(id=bounded_id(file.stem) or "text", text=text, path=str(file)), seen)
         return
     for n, rec in _jsonl(file, ("id", "text"), encoding=encoding, on_skip=on_skip):
         try:
-            yield _document(rec, file, n)
+            yield from _unique(_document(rec, file, n), seen, line=n)
         except DataError as exc:
             if on_skip is None:
                 raise
             on_skip(exc)
+
+
+def _unique(doc: Document, seen: dict[str, str], line: int | None = None) -> Iterator[Document]:
+    """The document under the id ingest would store it as (``id_candidates``), or nothing when
+    the same id already holds the same text (ingest: already seen). Output ids never repeat."""
+    digest = content_hash(doc.text)
+    for candidate in id_candidates(doc.id, digest):
+        if candidate not in seen:
+            seen[candidate] = digest
+            yield doc if candidate == doc.id else doc.model_copy(update={"id": candidate})
+            return
+        if seen[candidate] == digest:
+            return
+    raise DataError(f"id {doc.id!r} is taken by other texts", file=display(doc.path or ""), line=line,
+                    fix="give the record another id")
 
 
 def read_inputs(paths: Iterable[str | Path], *, encoding: str = "utf-8",
@@ -75,13 +82,15 @@ def read_inputs(paths: Iterable[str | Path], *, encoding: str = "utf-8",
     from redline.store.store import Skipped
 
     check_encoding(encoding)
+    seen: dict[str, str] = {}  # ids given out in this run → hash of their text: ids never repeat
     for item in iter_files(paths):
         if isinstance(item, Skipped):
             on_skip(f"{item.source}: {item.reason}")
             continue
         file, _root = item
         try:
-            yield from read_documents(file, encoding=encoding, on_skip=lambda e: on_skip(e.render()))
+            yield from read_documents(file, encoding=encoding, on_skip=lambda e: on_skip(e.render()),
+                                      seen=seen)
         except DataError as exc:
             on_skip(exc.render())
 
@@ -94,16 +103,20 @@ def _document(rec: dict[str, Any], file: Path, n: int) -> Document:
     if not isinstance(text, str):
         raise DataError(f"'text' must be a string, not {'null' if text is None else type(text).__name__}",
                         fix='write "text": "the article"', **where)
+    why = record_text_problem(text)  # only whitespace: ingest skips it, so extract does too
+    if why:
+        raise DataError(why, fix='write "text": "the article"', **where)
     fields = {}
     for key in ("title", "url", "outlet"):
         value = rec.get(key)
         if value is not None and not isinstance(value, str):
             raise DataError(f"'{key}' must be a string, not {type(value).__name__}", fix="quote it", **where)
         fields[key] = value
+    date, date_source = record_date(rec, text.strip())  # as ingest dates it; a non-day is left empty
     try:
         return Document(id=bounded_id(str(raw_id)), text=text, title=fields["title"] or "",
                         url=fields["url"], outlet=fields["outlet"] or "",
-                        date=_date(rec.get("date"), file, n), path=str(file))
+                        date=date, date_source=date_source, path=str(file))
     except ValidationError as exc:
         raise DataError(f"bad document: {exc.errors()[0]['msg']}", **where) from None
 
@@ -113,7 +126,7 @@ def _jsonl(file: Path, required: tuple[str, ...], *, encoding: str = "utf-8",
     """(line number, record) for each non-blank line; a line that is not a JSON object with the
     required keys is an error naming the line (passed to ``on_skip`` when given)."""
     text = read_text_file(file, max_bytes=MAX_JSONL_BYTES, encoding=encoding, kind="JSON Lines text")
-    for n, line in enumerate(text.splitlines(), start=1):
+    for n, line in jsonl_lines(text):  # records split as ingest splits them, at "\n" only
         if not line.strip():
             continue
         try:

@@ -25,6 +25,7 @@ from redline import inputs
 from redline.errors import DataError
 from redline.model import Document
 from redline.results import Skipped
+from redline.store.hashing import normalise_text
 
 MAX_BYTES = inputs.MAX_DOCUMENT_BYTES  # one article file; larger is not an article
 MAX_LINE_BYTES = 10 * 1024 * 1024     # one JSON Lines record
@@ -35,9 +36,13 @@ MAGIC = inputs.MAGIC
 TAGS = ("TITLE", "PUBLISHED_DATE", "URL", "AUTHOR", "SUMMARY", "HIGHLIGHTS", "CONTENT")
 _TAG_OPEN = re.compile(r"<(" + "|".join(TAGS) + r")>", re.I)
 _HTML_SNIFF = re.compile(r"^\s*(<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.I)
-_HTML_INSIDE = re.compile(r"<(p|div|script|style|br|span|a|img|iframe|h[1-6]|li|table)\b[^>]*>", re.I)
+# A tag's attributes hold no '<': with '[^<>]' each '<p' is scanned only up to the next '<', so a
+# search over any text is linear ('[^>]' rescanned to the end for every '<p' without a '>').
+_HTML_INSIDE = re.compile(r"<(p|div|script|style|br|span|a|img|iframe|h[1-6]|li|table)\b[^<>]*>", re.I)
+HTML_SNIFF_CHARS = 5000  # how much of a text is looked at for HTML tags
 # Languages dateparser tries (all of them would take seconds per unreadable date).
 DATE_LANGUAGES = ["en", "uk", "ru", "de", "fr", "pl", "tr"]
+RECORD_DATE_FROM = "date field"  # date_source of a JSON record's date
 _ISO_IN_TEXT = re.compile(r"\b((?:19|20)\d\d-[01]\d-[0-3]\d)\b")
 
 
@@ -224,6 +229,13 @@ class _TextOnly(HTMLParser):
             self.parts.append(data)
 
 
+def looks_like_html(text: str) -> bool:
+    """Whether a text (a tagged article's CONTENT, a JSON record's "text") carries HTML tags to
+    strip. Only the start is looked at, by a pattern that cannot rescan, so a hostile text of
+    many '<p' fragments costs linear time, well inside docs/hostile-input.md's budget."""
+    return _HTML_INSIDE.search(text[:HTML_SNIFF_CHARS]) is not None
+
+
 def strip_html(html: str) -> tuple[str, str]:
     """(text, title) by a plain parser: the fallback when trafilatura finds no main text."""
     parser = _TextOnly()
@@ -337,11 +349,53 @@ def _text_date(text: str) -> tuple[dt.date | None, str]:
         return None, ""
 
 
-def _doc(fields: dict[str, Any], *, doc_id: str, path: str, date_from: str) -> Document:
-    date, date_source = parse_date(fields.get("date"), date_from)
-    text = fields.get("text") or ""
+def document_date(value: Any, source: str, text: str) -> tuple[dt.date | None, str]:
+    """(date, date_source) of a document: ``value`` read by ``parse_date``, else an ISO date
+    early in its text; (None, '') when neither gives a calendar day (the document is kept)."""
+    date, date_source = parse_date(value, source)
     if date is None:
         date, date_source = _text_date(text)
+    return date, date_source
+
+
+def record_date(rec: dict[str, Any], text: str) -> tuple[dt.date | None, str]:
+    """(date, date_source) of a JSON record as ingest stores it: its ``date`` (else
+    ``published_date``, ``published``) written any common way, else an ISO date early in
+    ``text``. ``redline extract`` reads dates by this too, so both commands date a feed alike."""
+    return document_date(_record_date_value(rec), RECORD_DATE_FROM, text)
+
+
+def _record_date_value(rec: dict[str, Any]) -> Any:
+    return rec.get("date") or rec.get("published_date") or rec.get("published")
+
+
+def record_text_problem(text: Any) -> str | None:
+    """Why a record's "text" gives no document (missing, not a string, only whitespace or
+    invisible characters), or None. Shared by ingest and ``redline extract``."""
+    if isinstance(text, str) and normalise_text(text):
+        return None
+    got = "" if text is None else f" (got {type(text).__name__})" if not isinstance(text, str) else ""
+    return f"no 'text' (each record needs a non-empty \"text\" string){got}"
+
+
+def id_candidates(doc_id: str, digest: str) -> tuple[str, ...]:
+    """The ids a document whose text has ``digest`` (``content_hash``) may take, in order, when
+    ``doc_id`` is already used by another text: ``id``, ``id~hash8``, ``id~hash16``, as the store
+    names it (docs/ingest.md). ``redline extract`` names clashing records by this too."""
+    return tuple(c[:200] for c in (doc_id, f"{doc_id}~{digest[:8]}", f"{doc_id}~{digest[:16]}"))
+
+
+def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line number, line) of decoded JSON Lines text, split at "\n" only (a trailing "\r" is
+    dropped): U+2028, U+2029, U+0085, \\x0b, \\x0c may stand raw inside a JSON string, and
+    ``str.splitlines`` would cut such a record in two and shift every later line number."""
+    for n, line in enumerate(text.split("\n"), start=1):
+        yield n, line[:-1] if line.endswith("\r") else line
+
+
+def _doc(fields: dict[str, Any], *, doc_id: str, path: str, date_from: str) -> Document:
+    text = fields.get("text") or ""
+    date, date_source = document_date(fields.get("date"), date_from, text)
     url = _scalar(fields.get("url"))[:2000]
     return Document(id=doc_id, text=text, title=_scalar(fields.get("title"))[:500],
                     url=url or None, outlet=_scalar(fields.get("outlet"))[:200],
@@ -360,7 +414,7 @@ def read_text_document(text: str, *, doc_id: str, path: str, suffix: str) -> Doc
     if looks_tagged(text):
         tags = parse_tagged(text)
         body = tags.get("CONTENT") or "\n\n".join(v for v in (tags.get("SUMMARY"), tags.get("HIGHLIGHTS")) if v)
-        if body and _HTML_INSIDE.search(body):
+        if body and looks_like_html(body):
             body = html_document(body)["text"]
         fields = {"text": body, "title": tags.get("TITLE"), "url": tags.get("URL"),
                   "author": tags.get("AUTHOR"), "date": tags.get("PUBLISHED_DATE")}
@@ -385,10 +439,10 @@ def _record(rec: Any, *, where: str, default_id: str, path: str) -> Document | S
     if not isinstance(rec, dict):
         return Skipped(where, f"expected a JSON object, got {type(rec).__name__}")
     text = rec.get("text")
-    if not isinstance(text, str) or not text.strip():
-        got = "" if text is None else f" (got {type(text).__name__})" if not isinstance(text, str) else ""
-        return Skipped(where, f"no 'text' (each record needs a non-empty \"text\" string){got}")
-    if _HTML_INSIDE.search(text[:5000]) and re.search(r"</\w+>", text):
+    why = record_text_problem(text)
+    if why:
+        return Skipped(where, why)
+    if looks_like_html(text) and re.search(r"</\w+>", text):
         html = html_document(text)
         text = html["text"]
         if not text:
@@ -398,9 +452,9 @@ def _record(rec: Any, *, where: str, default_id: str, path: str) -> Document | S
         return Skipped(where, f"'id' must be a string or a number, not {type(raw_id).__name__}")
     fields = {"text": text.strip(), "title": rec.get("title"), "url": rec.get("url") or rec.get("link"),
               "outlet": rec.get("outlet") or rec.get("source"), "author": rec.get("author"),
-              "date": rec.get("date") or rec.get("published_date") or rec.get("published")}
+              "date": _record_date_value(rec)}  # so dated exactly as record_date says
     doc_id = inputs.bounded_id(str(raw_id if raw_id is not None else "").strip() or default_id)
-    return _doc(fields, doc_id=doc_id or default_id, path=path, date_from="date field")
+    return _doc(fields, doc_id=doc_id or default_id, path=path, date_from=RECORD_DATE_FROM)
 
 
 def checked(item: Document | Skipped, where: str) -> Document | Skipped:
@@ -467,7 +521,7 @@ def read_jsonl(file: Path, *, id_prefix: str, opts: Options) -> Iterator[Documen
             except DataError as exc:
                 yield Skipped(inputs.display(file), reason_of(exc))
                 return
-            for n, line in enumerate(text.splitlines(), start=1):
+            for n, line in jsonl_lines(text):
                 item = _jsonl_line(line, n, file=file, id_prefix=id_prefix, enc=enc, opts=opts)
                 if item is not None:
                     yield item
