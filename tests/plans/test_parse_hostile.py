@@ -73,7 +73,7 @@ def test_a_point_with_more_than_ten_issues(monkeypatch):
     from redline.plans import parse
 
     mapped = [(f"issue{k}", "for", 0.6, f"words {k}") for k in range(12)]
-    monkeypatch.setattr(parse, "map_point", lambda point, extractor: mapped)
+    monkeypatch.setattr(parse, "map_points", lambda points, extractor: iter([mapped] * len(points)))
     plan = parse_plan(TEXT, _ManyIssues(), plan_id="many", date=dt.date(2025, 1, 1), proposers=["USA"],
                       url="https://example.org/p")
     numbers = [p.number for p in plan.provisions]

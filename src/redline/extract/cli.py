@@ -128,6 +128,13 @@ def register(app: typer.Typer) -> None:
             if p not in ex.profile.parties:
                 from redline.errors import did_you_mean
                 raise typer.BadParameter(f"unknown party {p!r}: {did_you_mean(p, ex.profile.parties)}")
+        from redline.extract.nlp import reading_notes
+        from redline.inputs import display
+
+        # what the parser reads poorly or not at all (another language, past its limit), worded
+        # as extract words it: points past the limit come out unmapped
+        for note in reading_notes(text, ex.ctx.lexicon.language):
+            typer.echo(f"warning: {display(path)}: {note}", err=True)
         plan = parse_plan(text, ex, plan_id=plan_id, title=title,
                           date=when, proposers=proposer or None, url=url)
         typer.echo(plan_to_yaml(plan), nl=False)
