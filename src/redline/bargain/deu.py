@@ -8,12 +8,14 @@ Reading rules (each skip is counted and reported):
 * a value that is empty, not a number, or outside 0–100 is missing;
 * an actor takes part in an issue only with both a position and a salience;
 * an issue is scorable when it has an outcome and at least ``min_actors`` (3) actors;
+* a GDP that is not within ``CAPABILITY_RANGE`` is missing;
+* an issue with more than ``eum.MAX_ACTORS`` actors is an error (the EUM's cost is cubic in them), as is
+  a cell too long for the csv module;
 * with a capability scheme that does not cover an actor (e.g. no GDP), that actor is left out.
 """
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,8 +24,9 @@ from typing import Callable
 
 import numpy as np
 
-from redline.bargain.eum import EUMParams, expected_utility_model
-from redline.bargain.forecast import Actor, compromise, nash_bargaining, weighted_median
+from redline.bargain.eum import EUMParams, check_actors, expected_utility_model
+from redline.bargain.forecast import (CAPABILITY_RANGE, Actor, compromise, csv_rows, nash_bargaining,
+                                      weighted_median)
 from redline.errors import DataError
 from redline.yamlio import read_text
 
@@ -100,10 +103,11 @@ def load_deu(path: str | Path, min_actors: int = 3) -> DeuData:
     """Read DEU III; every issue is kept, with the reasons it cannot be scored counted in ``skipped``."""
     path = Path(path)
     text = read_text(path, max_bytes=50 * 1024 * 1024)
-    rows = list(csv.reader(text.splitlines(), delimiter="\t"))
-    if not rows:
+    rows = csv_rows(text, path, delimiter="\t")
+    first = next(rows, None)
+    if first is None:
         raise DataError("empty file", file=path, fix="give the DEU III tab-separated file")
-    header = [h.strip().strip('"') for h in rows[0]]
+    header = [h.strip().strip('"') for h in first[1]]
     actors = [h[1:] for h in header if h.startswith("p") and h not in _NOT_ACTORS and "s" + h[1:] in header]
     missing = [c for c in ("isnr", "out") if c not in header]
     if missing or len(actors) < 2:
@@ -117,14 +121,18 @@ def load_deu(path: str | Path, min_actors: int = 3) -> DeuData:
         k = col.get(name)
         return row[k] if k is not None and k < len(row) else ""
 
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows:
         if not any(v.strip() for v in row):
             continue
         issue_id = cell(row, "isnr").strip().strip('"')
         if not issue_id:
             # the GDP row: positions columns hold each actor's GDP
             gdp = {a: _number(cell(row, "p" + a)) for a in actors}
-            data.gdp = {a: v for a, v in gdp.items() if v is not None and v > 0}
+            lo, hi = CAPABILITY_RANGE
+            data.gdp = {a: v for a, v in gdp.items() if v is not None and lo <= v <= hi}
+            bad = sum(v is not None and v != 0 for v in gdp.values()) - len(data.gdp)
+            if bad:
+                data.skipped[f"GDP outside {lo:g}–{hi:g} (treated as missing)"] += bad
             continue
         positions, saliences = {}, {}
         for a in actors:
@@ -140,6 +148,7 @@ def load_deu(path: str | Path, min_actors: int = 3) -> DeuData:
                 positions[a] = x
             if s is not None:
                 saliences[a] = s
+        check_actors(len(positions.keys() & saliences.keys()), f"issue {issue_id}", file=str(path), line=line)
         ref, out = _number(cell(row, "rp")), _number(cell(row, "out"))
         for name, value in (("reference point", ref), ("outcome", out)):
             if value is not None and not 0 <= value <= 100:
@@ -177,7 +186,7 @@ def _eum(params: EUMParams, cache: dict) -> Callable[[list[Actor], DeuIssue], fl
     run_params = params.model_copy(update={"predict": "median"})
 
     def run(actors: list[Actor], issue: DeuIssue) -> float | None:
-        if sum(a.capability * a.salience for a in actors) <= 0:
+        if not any(a.capability > 0 and a.salience > 0 for a in actors):
             return None
         key = (issue.id, tuple(a.capability for a in actors), run_params)
         if key not in cache:
@@ -207,7 +216,7 @@ def _nash_rp(loss: str) -> Callable[[list[Actor], DeuIssue], float | None]:
 def _safe(fn: Callable[[list[Actor]], float]) -> Callable[[list[Actor], DeuIssue], float | None]:
     """Weighted models are undefined when every weight is 0 (all saliences 0): skip, counted."""
     def run(actors: list[Actor], _issue: DeuIssue) -> float | None:
-        if sum(a.capability * a.salience for a in actors) <= 0:
+        if not any(a.capability > 0 and a.salience > 0 for a in actors):
             return None
         return fn(actors)
     return run

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from redline.errors import DataError
+
 if TYPE_CHECKING:
     from redline.bargain.forecast import Actor
 
@@ -112,20 +114,65 @@ def condorcet_median(x: np.ndarray, w: np.ndarray) -> float:
     return float(min(x[best], key=lambda v: (abs(v - mean), v)))
 
 
+MAX_ACTORS = 200
+"""Most actors the EUM takes on one issue. Its work grows with the cube of the number of actors
+(every voter weighs every pair), so 200 takes seconds and 1,000 would take many minutes; the loaders
+refuse more with the file and line, so a hostile input fails fast instead of running for hours."""
+
+_BLOCK = 1 << 21
+"""Elements per temporary [i, j, k] block in ``_probabilities``: memory stays O(n²) (≤ 16 MB per
+block) however many actors there are. Below the block size the sums are taken in one piece, as before."""
+
+
+def check_actors(n: int, what: str = "one issue", *, file: str | None = None, line: int | None = None) -> None:
+    """Refuse more than ``MAX_ACTORS`` actors (a DataError, so the CLI prints it with its fix)."""
+    if n > MAX_ACTORS:
+        raise DataError(f"{what} has {n} actors, more than the {MAX_ACTORS} per issue the EUM takes "
+                        "(its cost grows with the cube of the number of actors)", file=file, line=line,
+                        fix=f"merge minor actors or split the issue so that each has at most {MAX_ACTORS}")
+
+
+def scaled_weights(capability: np.ndarray, salience: np.ndarray) -> np.ndarray:
+    """capability × salience per actor, scaled by a power of two so that the largest is in [1/4, 1).
+
+    Every model uses the weights only as ratios. Multiplying by a power of two changes no ratio and
+    no rounding, so the results are those of the plain product. The difference is that no finite input
+    can overflow to inf (1e308 × 100) or underflow every weight to 0 (5e-324 × 0.01): each
+    product is formed from mantissas in [1/2, 1) and the exponents are added separately."""
+    mc, ec = np.frexp(np.asarray(capability, dtype=float))
+    ms, es = np.frexp(np.asarray(salience, dtype=float))
+    m, e = mc * ms, ec + es
+    if not (m > 0).any():
+        return np.zeros_like(m)
+    return np.ldexp(m, e - e[m > 0].max())
+
+
 def _probabilities(x: np.ndarray, w: np.ndarray, mode: str, R: float = 1.0,
                    r: np.ndarray | None = None) -> np.ndarray:
     """P[i, j]: probability that i beats j with the third parties' support (eqs. 30–31).
-    With ``r``, voter k weighs distances as (|x_k − x|/R)^r_k."""
+    With ``r``, voter k weighs distances as (|x_k − x|/R)^r_k.
+
+    The sums over voters k for every pair (i, j) are taken in blocks of challengers i, so memory
+    is O(n²) rather than the n³ of the full [i, j, k] array."""
     dist = np.abs(x[:, None] - x[None, :]) / R          # dist[k, a] = |x_k − x_a| / R
     if r is not None:
         dist = dist ** r[:, None]
-    d = dist.T[None, :, :] - dist.T[:, None, :]        # d[i, j, k] = |x_k − x_j| − |x_k − x_i|
-    support = np.clip(d, 0.0, None) @ w
-    if mode == "pairwise":
-        denom = np.abs(d) @ w
-    else:
-        votes = np.abs(dist[:, None, :] - dist[:, :, None])  # [k, a, b]
-        denom = np.full_like(support, float(np.einsum("kab,k->", votes, w)))
+    n = len(x)
+    step = max(1, _BLOCK // max(1, n * n))
+    support = np.empty((n, n))
+    denom = np.empty((n, n)) if mode == "pairwise" else None
+    for i0 in range(0, n, step):
+        # d[i, j, k] = |x_k − x_j| − |x_k − x_i| for the challengers i in this block
+        d = dist.T[None, :, :] - dist.T[i0:i0 + step, None, :]
+        support[i0:i0 + step] = np.clip(d, 0.0, None) @ w
+        if denom is not None:
+            denom[i0:i0 + step] = np.abs(d) @ w
+    if denom is None:
+        total = 0.0
+        for k0 in range(0, n, step):
+            votes = np.abs(dist[k0:k0 + step, None, :] - dist[k0:k0 + step, :, None])  # [k, a, b]
+            total += float(np.einsum("kab,k->", votes, w[k0:k0 + step]))
+        denom = np.full_like(support, total)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = np.where(denom > 0, support / np.where(denom > 0, denom, 1.0), 0.5)
     return p
@@ -230,10 +277,16 @@ def expected_utility_model(actors: list["Actor"], params: EUMParams | None = Non
     names = [a.name for a in actors]
     x = np.array([a.position for a in actors], dtype=float)
     c = np.array([a.capability for a in actors], dtype=float)
-    s = np.array([a.salience for a in actors], dtype=float) / 100.0
-    w = c * s
+    salience = np.array([a.salience for a in actors], dtype=float)
+    s = salience / 100.0
+    check_actors(len(actors))
+    w = scaled_weights(c, s)
+    if not w.any():
+        # every salience so small (< 1e-321) that /100 underflows: the ratios are what matter
+        w = scaled_weights(c, salience)
     if len(actors) < 2 or w.sum() <= 0:
-        raise ValueError("the EUM needs two actors and some capability × salience")
+        raise DataError("the EUM needs two actors and some capability × salience above 0",
+                        fix="give at least two actors, one of them with capability and salience above 0")
     initial_range = float(x.max() - x.min())
 
     def summary(t: int, x: np.ndarray, r: np.ndarray, challenges: list, moves: list) -> EUMRound:

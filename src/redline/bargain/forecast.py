@@ -9,6 +9,7 @@ Expected Utility Model of Bueno de Mesquita as specified by Scholz, Calbert & Sm
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Literal
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from redline.bargain.eum import EUMParams, EUMResult, expected_utility_model
+from redline.bargain.eum import EUMParams, EUMResult, check_actors, expected_utility_model, scaled_weights
 from redline.errors import DataError
 from redline.yamlio import read_text
 
@@ -31,9 +32,16 @@ class Actor:
     capability: float    # any non-negative scale; only ratios matter
 
 
+CAPABILITY_RANGE = (1e-9, 1e15)
+"""A capability is 0 or within this range. Only ratios matter, so any real measure fits after a change
+of unit (GDP in dollars is about 1e13); the range keeps hostile values such as 1e308 or 5e-324 out, and
+``scaled_weights`` keeps every accepted value finite and non-zero inside the models."""
+
+
 def _arrays(actors: list[Actor]) -> tuple[np.ndarray, np.ndarray]:
+    """Positions and capability × salience weights (scaled by a power of two: see ``scaled_weights``)."""
     x = np.array([a.position for a in actors], dtype=float)
-    w = np.array([a.capability * a.salience for a in actors], dtype=float)
+    w = scaled_weights([a.capability for a in actors], [a.salience for a in actors])
     return x, w
 
 
@@ -56,7 +64,8 @@ def weighted_median(actors: list[Actor], weights: np.ndarray | None = None) -> f
     order = np.argsort(x, kind="stable")
     xs, cum = x[order], np.cumsum(w[order])
     half = w.sum() / 2
-    k = int(np.searchsorted(cum, half - 1e-12 * w.sum()))
+    # rounding can leave cum[-1] a hair below the tolerance: never index past the last position
+    k = min(int(np.searchsorted(cum, half - 1e-12 * w.sum())), len(xs) - 1)
     if math.isclose(cum[k], half, rel_tol=1e-12, abs_tol=1e-12) and k + 1 < len(xs):
         nxt = k + 1
         while nxt + 1 < len(xs) and w[order][nxt] == 0:
@@ -142,23 +151,47 @@ class ForecastInput:
     reference: float | None
 
 
+def csv_rows(text: str, path: Path, delimiter: str = ","):
+    """Yield ``(line, cells)`` for each record of a CSV/TSV text, ``line`` being where it starts.
+
+    Lines end only at \\n, \\r or \\r\\n (not at \\x0b, \\x0c or U+2028 as ``str.splitlines`` would),
+    and a quoted cell that spans lines moves the count on, so every error points at the right line. A
+    cell over the csv module's limit, or any other CSV error, is a DataError with the line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise DataError(f"cell too long (over {csv.field_size_limit():,} characters)", file=path,
+                                line=line, fix="shorten the cell, or close the quote that an earlier cell "
+                                "opened") from None
+            raise DataError(f"not valid CSV ({exc})", file=path, line=line,
+                            fix="check the quoting of this record") from None
+        yield line, cells
+
+
 def load_forecast_csv(path: str | Path) -> tuple[list[ForecastInput], dict[str, int]]:
     """Read ``issue,actor,position,salience,capability[,reference]`` rows (comma-separated).
 
     Errors (with the line): a missing column; a position, salience or reference that is not a
-    number in 0–100; a negative or non-numeric capability; an actor twice on one issue; two
-    reference points for one issue. Skips (counted): a row with an empty capability; an issue
-    left with fewer than two actors.
+    number in 0–100; a capability that is not 0 or within ``CAPABILITY_RANGE``; an actor twice on one
+    issue; two reference points for one issue; more than ``MAX_ACTORS`` actors on one issue (the EUM's
+    cost is cubic in them); a cell too long for the csv module. Skips (counted): a row with an empty
+    capability; an issue left with fewer than two actors.
     """
     path = Path(path)
     text = read_text(path, max_bytes=20 * 1024 * 1024)
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    records = csv_rows(text, path)
+    first = next(records, None)
+    header = [h.strip() for h in (first[1] if first else [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise DataError(f"missing column(s): {', '.join(missing)}", file=path, line=1,
+        raise DataError(f"missing column(s): {', '.join(missing)}", file=path, line=first[0] if first else 1,
                         fix="the header must name " + ",".join(REQUIRED_COLUMNS) + " (and optionally reference)")
-    reader.fieldnames = header
     skipped: Counter = Counter()
     order: list[str] = []
     actors: dict[str, list[Actor]] = {}
@@ -182,16 +215,22 @@ def load_forecast_csv(path: str | Path) -> tuple[list[ForecastInput], dict[str, 
                             fix=f"use the 0–100 scale for {key}" if hi is not None else "use a non-negative number")
         return value
 
-    for line, row in enumerate(reader, start=2):
+    for line, cells in records:
+        row = dict(zip(header, cells))
         issue = (row.get("issue") or "").strip()
         actor = (row.get("actor") or "").strip()
-        if not issue and not actor and not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+        if not issue and not actor and not any(v.strip() for v in cells):
             continue
         if not issue or not actor:
             raise DataError("empty issue or actor", file=path, line=line, fix="name the issue and the actor on every row")
         position = number(row, "position", line, 0.0, 100.0)
         salience = number(row, "salience", line, 0.0, 100.0)
         capability = number(row, "capability", line, 0.0, None, required=False)
+        if capability and not CAPABILITY_RANGE[0] <= capability <= CAPABILITY_RANGE[1]:
+            lo, hi = CAPABILITY_RANGE
+            raise DataError(f"capability {row['capability'].strip()} is outside 0 and {lo:g}–{hi:g}", file=path,
+                            line=line, fix=f"give a capability of 0 or between {lo:g} and {hi:g}; only ratios "
+                            "matter, so change the unit, e.g. billions instead of units")
         reference = number(row, "reference", line, 0.0, 100.0, required=False) if "reference" in header else None
         if issue not in actors:
             order.append(issue)
@@ -210,12 +249,13 @@ def load_forecast_csv(path: str | Path) -> tuple[list[ForecastInput], dict[str, 
                             fix="one row per actor and issue")
         assert position is not None and salience is not None
         actors[issue].append(Actor(actor, position, salience, capability))
+        check_actors(len(actors[issue]), f"issue {issue}", file=str(path), line=line)
     out = []
     for issue in order:
         group = actors[issue]
         if len(group) < 2:
             skipped["issue with fewer than two actors"] += 1
-        elif sum(a.capability * a.salience for a in group) <= 0:
+        elif not any(a.capability > 0 and a.salience > 0 for a in group):
             skipped["issue where no actor has capability × salience above 0"] += 1
         else:
             out.append(ForecastInput(issue, group, refs[issue]))
