@@ -35,6 +35,7 @@ import itertools
 import math
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -56,31 +57,43 @@ NASH_TOL = 1e-8     # stop outer approximation when bound − best log-product <
 _HIGHS_OPTIONS = {"output_flag": False, "threads": 1, "mip_rel_gap": 1e-9, "mip_abs_gap": 1e-12,
                   "mip_feasibility_tolerance": 1e-9, "primal_feasibility_tolerance": 1e-9,
                   "mip_allow_cut_separation_at_nodes": False}
-_highs: highspy.Highs | None = None
+_LP_OPTIONS = {"output_flag": False, "threads": 1}
+_banner_lock = threading.Lock()
+_banner_muted = False   # the process's first HiGHS instance, the one that prints the banner, is built
 
 
-def _muted_highs(options: dict[str, Any]) -> highspy.Highs:
-    """A HiGHS instance created with stdout muted (HiGHS prints a banner there)."""
-    sys.stdout.flush()
-    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    try:
-        h = highspy.Highs()
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(null)
+def _new_highs(options: dict[str, Any]) -> highspy.Highs:
+    """A HiGHS instance for one caller alone.
+
+    A ``highspy.Highs`` must never be shared between threads: the API runs requests in a thread
+    pool, and two requests solving on one instance crash the process, fail on each other's model
+    status or return a package of the other's model. So each ``_Space`` and ``_NodeLP`` builds
+    its own (under 0.1 ms each, a few dozen per bargain: no measurable cost).
+
+    ``output_flag`` silences the solves. Only the banner HiGHS prints on stdout when a process
+    builds its first instance comes before any option can be set; it is muted by pointing file
+    descriptor 1 at /dev/null, which affects every thread, so that is done for that first
+    construction only and under a lock: concurrent first callers must not interleave their dup2
+    calls (one could save the other's /dev/null and restore it as stdout for good).
+    """
+    global _banner_muted
+    with _banner_lock:
+        if not _banner_muted:
+            sys.stdout.flush()
+            saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            try:
+                h = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+                os.close(null)
+            _banner_muted = True
+        else:
+            h = highspy.Highs()
     for key, value in options.items():
         h.setOptionValue(key, value)
     return h
-
-
-def _solver() -> highspy.Highs:
-    """One HiGHS instance per process for the MILPs."""
-    global _highs
-    if _highs is None:
-        _highs = _muted_highs(_HIGHS_OPTIONS)
-    return _highs
 
 
 @dataclass
@@ -281,6 +294,7 @@ class _Space:
         self.smax = sum((c.max(axis=1) for c in allowed_coefs), np.zeros(P))
         self.smin = sum((c.min(axis=1) for c in allowed_coefs), np.zeros(P))
         self.solves = 0
+        self._highs: highspy.Highs | None = None   # this search's own solver, made at its first solve
 
     def decode(self, y: np.ndarray) -> tuple[int, ...]:
         choice = [-1] * len(self.table.issues)
@@ -337,7 +351,9 @@ class _Space:
         lp.integrality_ = [highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous
                            for v in integrality]
         lp.sense_ = highspy.ObjSense.kMaximize
-        h = _solver()
+        if self._highs is None:
+            self._highs = _new_highs(_HIGHS_OPTIONS)
+        h = self._highs
         h.clearModel()
         h.passModel(lp)
         remaining = math.inf if self.deadline is None else max(self.deadline - time.monotonic(), 0.01)
@@ -439,15 +455,6 @@ ENUM_FUTILE = 0.02    # stop testing multipliers on a level once a batch rules o
 ENUM_CHUNK = 20_000   # partial packages expanded at once (bounds memory)
 ENUM_BEAM = 2000      # width of the beam searches for good packages
 ENUM_REBEAM = 16_000  # survivors of a level that start another beam search (twice at most)
-_lp_highs: highspy.Highs | None = None
-
-
-def _lp_solver() -> highspy.Highs:
-    """A second muted HiGHS instance for the node LPs (the MILP instance keeps its model)."""
-    global _lp_highs
-    if _lp_highs is None:
-        _lp_highs = _muted_highs({"output_flag": False, "threads": 1})
-    return _lp_highs
 
 
 class _NodeLP:
@@ -479,8 +486,7 @@ class _NodeLP:
         lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (matrix.indptr, matrix.indices,
                                                                           matrix.data)
         lp.sense_ = highspy.ObjSense.kMaximize
-        self.h = _lp_solver()
-        self.h.clearModel()
+        self.h = _new_highs(_LP_OPTIONS)   # its own: the model stays between nodes (warm starts)
         self.h.passModel(lp)
         self.R, self.groups, self.solves = R, groups, 0
         self.rows = np.arange(R, dtype=np.int32)
