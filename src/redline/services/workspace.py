@@ -164,17 +164,23 @@ class Workspace:
             raise ProfileErrors(errors)
 
     def save_plan(self, plan: Plan, *, replace: bool) -> Plan:
+        """Create a plan (``replace=False``: Conflict when the id is taken) or replace a saved one
+        (NotFound when there is none: replacing never creates).
+
+        The store decides "taken" in the transaction that writes: a check made here first would
+        tell every one of several concurrent creators that it created the plan, and let a replace
+        racing a delete bring the deleted plan back."""
+        from redline.store import PlanExists
+
         store = self.need_store()
         if self.is_bundled(plan.id):
             raise Conflict(f"plan {plan.id!r} is bundled with the profile and cannot be changed; "
                            "save it under a new id")
         self.check_plan(plan)
-        exists = plan.id in self.user_plans()
-        if exists and not replace:
-            raise Conflict(f"plan {plan.id!r} exists; use PUT /api/plans/{plan.id} to replace it")
-        if not exists and replace:
-            raise NotFound(f"no saved plan {plan.id!r}")
-        return store.save_plan(self.profile.id, plan)
+        try:
+            return store.save_plan(self.profile.id, plan, mode="replace" if replace else "create")
+        except PlanExists:
+            raise Conflict(f"plan {plan.id!r} exists; use PUT /api/plans/{plan.id} to replace it") from None
 
     def delete_plan(self, plan_id: str) -> None:
         store = self.need_store()
@@ -363,21 +369,26 @@ class Workspace:
         result = store.add_documents([d for _, d in keep], per_doc) if keep else None
         stored = list(result.stored) if result else []
         renamed = dict(result.renamed) if result else {}
-        dup_by_source = {x.source: x.existing_id for x in (result.duplicates if result else [])}
-        skip_by_source = {x.source: x.reason for x in (result.skipped if result else [])}
-        for (i, d), sts in zip(keep, per_doc):
-            source = d.path or d.id
-            stored_id = renamed.get(d.id, d.id)
-            if stored_id in stored:
+        # The store's own per-input outcomes, by position: inputs of one batch may share an id
+        # (each is stored under its own name) or a text (later ones duplicate the first).
+        stored_by: dict[str, int] = {}  # stored id -> the input of this batch stored under it
+        for it in (result.items if result else []):
+            i, d = keep[it.index]
+            if it.status == "stored":
+                stored_by[it.id or ""] = i
                 notes = reading_notes(d, ex) if ex is not None else []
-                items[i] = IngestItem(index=i, source=source, status="stored", id=stored_id, statements=len(sts),
-                                      notes=notes)
-            elif source in dup_by_source:
-                items[i] = IngestItem(index=i, source=source, status="duplicate", id=dup_by_source[source],
-                                      reason="the same text is stored already")
+                items[i] = IngestItem(index=i, source=it.source, status="stored", id=it.id,
+                                      statements=it.statements, notes=notes)
+            elif it.status == "duplicate":
+                earlier = stored_by.get(it.id or "")
+                reason = ("the same text is stored already" if earlier is None
+                          else f"the same text as item {earlier} of this batch")
+                items[i] = IngestItem(index=i, source=it.source, status="duplicate", id=it.id, reason=reason)
             else:
-                items[i] = IngestItem(index=i, source=source, status="skipped",
-                                      reason=skip_by_source.get(source, "not stored"))
+                items[i] = IngestItem(index=i, source=it.source, status="skipped", reason=it.reason)
+        for i, d in keep:
+            if i not in items:  # a store that reports no outcome for an input
+                items[i] = IngestItem(index=i, source=d.path or d.id, status="skipped", reason="not stored")
         extra = list(skipped or [])
         note = "" if ex is not None or not extract else (
             f"stored without extraction ({self._extractor_failed or 'extractor not loaded'})")

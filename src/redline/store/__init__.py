@@ -12,7 +12,7 @@ from typing import Any
 from redline.results import Duplicate, IngestResult, Skipped
 from redline.store.hashing import content_hash, input_hash, normalise_text
 
-_LAZY = {"Store", "TokenInfo", "open_store"}
+_LAZY = {"Store", "TokenInfo", "PlanExists", "open_store"}
 
 
 def __getattr__(name: str) -> Any:
@@ -23,5 +23,5 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'redline.store' has no attribute {name!r}")
 
 
-__all__ = ["open_store", "Store", "IngestResult", "Skipped", "Duplicate", "TokenInfo",
+__all__ = ["open_store", "Store", "PlanExists", "IngestResult", "Skipped", "Duplicate", "TokenInfo",
            "content_hash", "input_hash", "normalise_text"]

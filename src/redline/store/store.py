@@ -16,12 +16,12 @@ import threading
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Literal, Mapping, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from redline.errors import DataError, NotFound, did_you_mean
+from redline.errors import DataError, NotFound, RedlineError, did_you_mean
 from redline.model import (Document, HistoricalCase, Issue, Party, Plan, Position, ProfileMeta,
                            Statement)
 from redline.store import db, schema as t, search
@@ -34,7 +34,11 @@ MAX_LIMIT = 1000
 
 # --- results ------------------------------------------------------------------------------
 
-from redline.results import Duplicate, IngestResult, Skipped  # noqa: E402  (re-exported)
+from redline.results import Duplicate, IngestItem, IngestResult, Skipped  # noqa: E402  (re-exported)
+
+
+class PlanExists(RedlineError):
+    """A create-only :meth:`Store.save_plan` found the id taken (the API answers 409)."""
 
 
 @dataclass
@@ -266,6 +270,12 @@ class Store:
         or a mapping from input document id), stored in the same transaction as the document,
         so a document is never half-written. A document whose id is taken by a different text
         is stored as ``id~hash8`` (listed in ``renamed``).
+
+        ``items`` says what happened to each input, in input order (``index`` is its position in
+        ``docs``): the id it was stored under, or the id of the document holding the same text.
+        Only the transaction knows this: several inputs may share an id (``renamed``, keyed by
+        input id, keeps one of them) or a text (the later ones duplicate the first, stored in this
+        very transaction), so callers must not work it out again from ids or sources.
         """
         docs = list(docs)
         if statements is None:
@@ -279,25 +289,34 @@ class Store:
 
         def run(conn: Connection) -> IngestResult:
             result = IngestResult()
-            for doc, sts in zip(docs, per_doc):
+
+            def duplicate(index: int, source: str, existing: str) -> None:
+                result.duplicates.append(Duplicate(source, existing))
+                result.items.append(IngestItem(index=index, source=source, status="duplicate", id=existing,
+                                               reason="the same text is stored already"))
+
+            for index, (doc, sts) in enumerate(zip(docs, per_doc)):
                 source = doc.path or doc.id
                 if not normalise_text(doc.text):
                     result.skip(source, "no text")
+                    result.items.append(IngestItem(index=index, source=source, status="skipped", reason="no text"))
                     continue
                 digest = content_hash(doc.text)
                 existing = self._id_of_hash(conn, digest)
                 if existing is not None:
-                    result.duplicates.append(Duplicate(source, existing))
+                    duplicate(index, source, existing)
                     continue
                 stored_id = self._insert_document(conn, doc, digest)
                 if stored_id is None:  # a concurrent writer stored the same text first
-                    result.duplicates.append(Duplicate(source, self._id_of_hash(conn, digest) or "?"))
+                    duplicate(index, source, self._id_of_hash(conn, digest) or "?")
                     continue
                 if stored_id != doc.id:
                     result.renamed[doc.id] = stored_id
                 result.stored.append(stored_id)
-                if sts:
-                    result.statements += self._insert_statements(conn, stored_id, sts, doc)
+                added = self._insert_statements(conn, stored_id, sts, doc) if sts else 0
+                result.statements += added
+                result.items.append(IngestItem(index=index, source=source, status="stored", id=stored_id,
+                                               statements=added))
             return result
 
         return db.write(self.engine, run)
@@ -640,10 +659,28 @@ class Store:
 
     # -- plans ------------------------------------------------------------------------------
 
+    @staticmethod
+    def _plan_row(profile_id: str, plan: Plan) -> dict[str, Any]:
+        return {"profile_id": profile_id, "id": plan.id, "date": plan.date, "title": plan.title,
+                "data": _json(plan), "updated_at": dt.datetime.now(dt.timezone.utc)}
+
     def _put_plan(self, conn: Connection, profile_id: str, plan: Plan) -> None:
-        _upsert(conn, t.plans, ["profile_id", "id"],
-                {"profile_id": profile_id, "id": plan.id, "date": plan.date, "title": plan.title,
-                 "data": _json(plan), "updated_at": dt.datetime.now(dt.timezone.utc)})
+        _upsert(conn, t.plans, ["profile_id", "id"], self._plan_row(profile_id, plan))
+
+    def _create_plan(self, conn: Connection, profile_id: str, plan: Plan) -> bool:
+        """Insert the plan unless its id is taken; False when it is. A concurrent creator's
+        uncommitted row makes PostgreSQL wait for its outcome (SQLite writers take turns)."""
+        stmt = (_insert(conn, t.plans).values(**self._plan_row(profile_id, plan))
+                .on_conflict_do_nothing(index_elements=["profile_id", "id"]).returning(t.plans.c.id))
+        return conn.execute(stmt).scalar_one_or_none() is not None
+
+    def _replace_plan(self, conn: Connection, profile_id: str, plan: Plan) -> bool:
+        """Update the stored plan; False when there is none (never creates one). On PostgreSQL
+        an update waiting behind a concurrent delete of the row finds it gone once that commits."""
+        row = self._plan_row(profile_id, plan)
+        stmt = (sa.update(t.plans).where(t.plans.c.profile_id == profile_id, t.plans.c.id == plan.id)
+                .values(**{k: v for k, v in row.items() if k not in ("profile_id", "id")}))
+        return conn.execute(stmt).rowcount > 0
 
     def plans(self, profile_id: str) -> list[Plan]:
         """The profile's plans, oldest first."""
@@ -664,9 +701,16 @@ class Store:
                 raise NotFound(f"unknown plan {plan_id!r}: {did_you_mean(plan_id, known or ['(none)'])}")
             return Plan.model_validate(row.data)
 
-    def save_plan(self, profile_id: str, plan: Plan | Mapping[str, Any]) -> Plan:
-        """Create or replace a plan after checking it against the stored profile (parties,
-        issues, options, parameters); raises ``ProfileErrors`` listing every problem."""
+    def save_plan(self, profile_id: str, plan: Plan | Mapping[str, Any], *,
+                  mode: Literal["upsert", "create", "replace"] = "upsert") -> Plan:
+        """Save a plan after checking it against the stored profile (parties, issues, options,
+        parameters); raises ``ProfileErrors`` listing every problem.
+
+        ``mode``: ``upsert`` creates or replaces; ``create`` raises :class:`PlanExists` when the
+        id is taken; ``replace`` raises ``NotFound`` when it is not. The existence check is the
+        write itself (an insert that does nothing on a taken id, an update of the existing row),
+        in the one transaction: checked beforehand, two creators would both be told they created
+        the plan, and a replace racing a delete would bring the deleted plan back."""
         from redline.profile import ProfileErrors, check_plan
         from redline.yamlio import validate
 
@@ -678,9 +722,18 @@ class Store:
         if errors:
             raise ProfileErrors(errors)
 
+        if mode not in ("upsert", "create", "replace"):
+            raise ValueError(f"unknown save mode {mode!r}")
+
         def run(conn: Connection) -> Plan:
             self._require_profile(conn, profile_id)
-            self._put_plan(conn, profile_id, plan)
+            if mode == "upsert":
+                self._put_plan(conn, profile_id, plan)
+            elif mode == "create":
+                if not self._create_plan(conn, profile_id, plan):
+                    raise PlanExists(f"plan {plan.id!r} exists in profile {profile_id!r}")
+            elif not self._replace_plan(conn, profile_id, plan):
+                raise NotFound(f"no saved plan {plan.id!r} in profile {profile_id!r}")
             return plan
         return db.write(self.engine, run)
 
