@@ -11,18 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import types
+import typing
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import APIRouter, Body, Depends, File, Path, Query, Request, Response, UploadFile
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator
 
 from redline.assess import Assessment, Comparison
 from redline.bargain.report import BargainResult
 from redline.errors import DataError, NotFound
+from redline.inputs import display, text_problem
 from redline.model import Document, Issue, Party, Plan, Position, Statement
 from redline.positions.timeline import Timeline
 from redline.services import Matrix, check_date, check_url, resolve_as_of
-from redline.services.workspace import IngestResult, Skipped, StatementsAdded, Workspace
+from redline.services.workspace import IngestItem, IngestResult, Skipped, StatementsAdded, Workspace
 from redline.web import views
 from redline.web.errors import READ_ERRORS, WRITE_ERRORS
 from redline.web.security import require_token
@@ -63,25 +66,87 @@ def id_list(value: str | None, what: str) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] or None
 
 
-def no_nul(value: Any, what: str = "request") -> None:
-    """Refuse NUL characters anywhere in a request body: PostgreSQL cannot store them in text or
-    JSON, SQLite would silently keep them, so both backends answer 422 alike."""
-    if isinstance(value, BaseModel):
-        value = value.model_dump(mode="json")
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise DataError(f"{what} contains a NUL character")
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            no_nul(k, what)
-            no_nul(v, what)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            no_nul(v, what)
+ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def iso_date(value: Any) -> Any:
+    """Dates arrive as YYYY-MM-DD text, as the pages ask for them. Pydantic alone would also take
+    a number as a Unix timestamp (``0`` becoming 1970-01-01), silently answering or storing a
+    date nobody wrote; anything but the ISO form is refused instead."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value  # built in Python, not parsed from a request
+    if isinstance(value, str) and ISO_DATE_RE.fullmatch(value):
+        return value  # pydantic checks that it is a real calendar date
+    raise ValueError(f"{display(value, 40)!r} is not a date: use YYYY-MM-DD")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(iso_date)]
+
+
+def _raw_problems(tp: Any, raw: Any, path: tuple[str | int, ...]) -> typing.Iterator[str]:
+    """What is wrong with the raw JSON ``raw`` read as type ``tp``, before pydantic converts it:
+    a string anywhere (keys too) that no store or encoder takes (NUL, unpaired surrogate), and a
+    field typed ``date`` given as anything but YYYY-MM-DD. Each problem names its field."""
+    where = ".".join(display(p, 60) for p in path) or "body"
+    if isinstance(raw, str):
+        why = text_problem(raw)
+        if why:
+            yield f"{where} {why}"
+    elif isinstance(raw, dict):
+        for k in raw:
+            why = text_problem(k) if isinstance(k, str) else None
+            if why:
+                yield f"{where}: a key {why}" if path else f"a key {why}"
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is Annotated:
+        yield from _raw_problems(args[0], raw, path)
+        return
+    if origin in (typing.Union, types.UnionType):
+        members = [a for a in args if a is not type(None)]
+        if raw is not None and len(members) == 1:
+            yield from _raw_problems(members[0], raw, path)
+        elif raw is not None:
+            yield from _raw_problems(Any, raw, path)
+        return
+    if tp is dt.date:
+        if raw is not None:
+            try:
+                iso_date(raw)
+            except ValueError as exc:
+                yield f"{where} {exc}"
+        return
+    if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(raw, dict):
+        by_key = {(f.alias or name): f.annotation for name, f in tp.model_fields.items()}
+        for k, v in raw.items():
+            yield from _raw_problems(by_key.get(k, Any), v, (*path, k))
+        return
+    if isinstance(raw, dict):
+        inner = args[1] if origin is dict and len(args) == 2 else Any
+        for k, v in raw.items():
+            yield from _raw_problems(inner, v, (*path, k))
+    elif isinstance(raw, list):
+        inner = args[0] if origin in (list, tuple, set, frozenset) and args else Any
+        for i, v in enumerate(raw):
+            yield from _raw_problems(inner, v, (*path, i))
+
+
+def checked_body(model: type[BaseModel]) -> Any:
+    """``model`` as a request body whose raw JSON is checked first (``_raw_problems``): 422 naming
+    the field, never a 500 from the database's encoder or a date read from a number. For models
+    shared with the library (plans, statements), whose date fields stay lax for Python callers."""
+
+    def check(raw: Any) -> Any:
+        problems = list(_raw_problems(model, raw, ()))
+        if problems:
+            more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+            raise ValueError("; ".join(problems[:5]) + more)
+        return raw
+
+    return Annotated[model, BeforeValidator(check)]
 
 
 Fmt = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
-AsOf = Annotated[dt.date | None, Query(description=(
+AsOf = Annotated[IsoDate | None, Query(description=(
     "Positions as of this date. Omitted: the date of what is judged (a plan's date; the later "
     "plan's for a comparison; today when no plan is judged). The answer's `as_of` says which."))]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
@@ -230,7 +295,8 @@ def get_matrix(request: Request, as_of: AsOf = None,
 def list_statements(request: Request,
                     party: Annotated[str | None, Query(max_length=ID_MAX)] = None,
                     issue: Annotated[str | None, Query(max_length=ID_MAX)] = None,
-                    since: dt.date | None = None, until: dt.date | None = None,
+                    since: Annotated[IsoDate | None, Query(description="YYYY-MM-DD")] = None,
+                    until: Annotated[IsoDate | None, Query(description="YYYY-MM-DD")] = None,
                     q: Annotated[str | None, Query(max_length=TEXT_MAX, description="words in the quote or speaker (phrase; the last word also matches as a prefix)")] = None,
                     limit: Limit = 50, offset: Offset = 0, format: Fmt = "json",
                     b: Backend = Depends(backend)):
@@ -284,7 +350,7 @@ class DocumentIn(BaseModel):
     url: str | None = None
     outlet: str = ""
     author: str = ""
-    date: dt.date | None = None
+    date: IsoDate | None = None
 
     @field_validator("id")
     @classmethod
@@ -308,7 +374,6 @@ class DocumentIn(BaseModel):
             raise ValueError(exc.render()) from None
 
     def to_document(self) -> Document:
-        no_nul(self, "document")
         return Document(id=self.id or "doc-" + hashlib.sha256(self.text.encode()).hexdigest()[:16],
                         text=self.text, title=self.title, url=self.url, outlet=self.outlet, author=self.author,
                         date=self.date, date_source="request" if self.date else "")
@@ -326,7 +391,7 @@ INGEST_DOC = {**WRITE_ERRORS, 200: {"model": IngestResult, "description": "nothi
 
 @router.post("/documents", response_model=IngestResult, status_code=201, dependencies=write, tags=["documents"],
              responses=INGEST_DOC)
-def add_documents(docs: Annotated[list[DocumentIn], Body(min_length=1, max_length=500)], response: Response,
+def add_documents(docs: Annotated[list[checked_body(DocumentIn)], Body(min_length=1, max_length=500)], response: Response,
                   extract: bool = Query(True, description="run statement extraction (when installed)"),
                   b: Backend = Depends(backend)):
     """Ingest documents (JSON): store them and extract their statements.
@@ -349,25 +414,40 @@ async def upload_documents(response: Response, files: list[UploadFile] = File(..
 
     from redline.ingest.readers import read_bytes
 
-    docs = []
-    skipped: list[Skipped] = []
+    read: list[Document | Skipped] = []  # what the reader made of each file, in upload order
     for f in files:
         raw = await f.read()
         name = (f.filename or "upload")[:ID_MAX]
         suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
         doc_id = "upload-" + hashlib.sha256(raw).hexdigest()[:16]
-        for item in read_bytes(raw, where=name, doc_id=doc_id, path=PurePath(name), suffix=suffix):
-            if isinstance(item, Document):
-                docs.append(item)
-            else:
-                skipped.append(item)
+        read.extend(read_bytes(raw, where=name, doc_id=doc_id, path=PurePath(name), suffix=suffix))
+    docs = [d for d in read if isinstance(d, Document)]
+    skipped = [s for s in read if isinstance(s, Skipped)]
     if docs:
         result = await run_in_threadpool(b.ingest, docs, extract, skipped)
     else:
         b.need_store()
         result = IngestResult(stored=[], duplicates=[], skipped=skipped, renamed={}, statements=0, extracted=False)
+    result.items = upload_items(read, result.items)
     _written(response, len(result.stored))
     return result
+
+
+def upload_items(read: list[Document | Skipped], ingested: list[IngestItem]) -> list[IngestItem]:
+    """One item per upload input (a file, or a record of a JSON file) in upload order: the
+    ingest outcomes of the documents read, with the files the reader skipped in their places, so
+    a client can pair each file it sent with what became of it."""
+    outcomes = iter(sorted(ingested, key=lambda it: it.index))
+    items: list[IngestItem] = []
+    for i, entry in enumerate(read):
+        outcome = next(outcomes, None) if isinstance(entry, Document) else None
+        if outcome is not None:
+            items.append(outcome.model_copy(update={"index": i}))
+        elif isinstance(entry, Document):  # an ingest that reported no outcome for it
+            items.append(IngestItem(index=i, source=entry.path or entry.id, status="skipped", reason="not stored"))
+        else:
+            items.append(IngestItem(index=i, source=entry.source, status="skipped", reason=entry.reason))
+    return items
 
 
 @router.post("/documents/{document_id:path}/statements", response_model=StatementsAdded, status_code=201,
@@ -375,11 +455,10 @@ async def upload_documents(response: Response, files: list[UploadFile] = File(..
              responses={**WRITE_ERRORS, 200: {"model": StatementsAdded, "description": "nothing new: every "
                                               "statement is on the document already"}})
 def add_statements(document_id: Annotated[str, Path(max_length=ID_MAX)],
-                   statements: Annotated[list[Statement], Body(min_length=1, max_length=1000)], response: Response,
+                   statements: Annotated[list[checked_body(Statement)], Body(min_length=1, max_length=1000)], response: Response,
                    b: Backend = Depends(backend)):
     """Add statements to a stored document (curated or externally extracted). Statements the
     document already has are counted in ``duplicates`` and not stored twice."""
-    no_nul(statements, "statement")
     out = b.add_statements(document_id, statements)
     _written(response, out.added)
     return out
@@ -407,17 +486,15 @@ def get_plan(plan_id: PlanId, b: Backend = Depends(backend)):
 
 @router.post("/plans", response_model=Plan, status_code=201, dependencies=write, tags=["plans"],
              responses=WRITE_ERRORS)
-def create_plan(plan: Plan, b: Backend = Depends(backend)):
+def create_plan(plan: checked_body(Plan), b: Backend = Depends(backend)):
     """Save a new plan (checked against the profile's issues, options and parties)."""
-    no_nul(plan, "plan")
     return b.save_plan(plan, replace=False)
 
 
 @router.put("/plans/{plan_id}", response_model=Plan, dependencies=write, tags=["plans"], responses=WRITE_ERRORS)
-def replace_plan(plan_id: PlanId, plan: Plan, b: Backend = Depends(backend)):
+def replace_plan(plan_id: PlanId, plan: checked_body(Plan), b: Backend = Depends(backend)):
     if plan.id != plan_id:
         raise DataError(f"the body's id {plan.id!r} is not the URL's {plan_id!r}")
-    no_nul(plan, "plan")
     return b.save_plan(plan, replace=True)
 
 

@@ -61,7 +61,9 @@ class SecurityHeaders(HttpMiddleware):
 
 
 class BodySizeLimit:
-    """413 for bodies over the limit, before the endpoint parses anything."""
+    """413 for bodies over the limit, before the endpoint runs: a declared Content-Length is
+    checked up front; a streamed (chunked) body is counted, and once past the limit the app's
+    body read fails, so no endpoint ever acts on part of a body it was told was refused."""
 
     def __init__(self, app: ASGIApp, max_body: int = DEFAULT_MAX_BODY,
                  max_upload: int = DEFAULT_MAX_UPLOAD) -> None:
@@ -88,30 +90,45 @@ class BodySizeLimit:
         over = False
 
         async def counting_receive() -> Message:
+            # Past the limit the app is told the client is gone (ASGI's ``http.disconnect``), never
+            # that the body ended: a cut-off body can be valid JSON (a document followed by
+            # whitespace) or a complete first file, and an endpoint handed it would store it
+            # before its answer became the 413. A disconnect fails the body read instead, so
+            # the endpoint never runs and nothing is written.
             nonlocal seen, over
             if over:
-                return {"type": "http.request", "body": b"", "more_body": False}
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    # Stop reading; whatever the app answers, the client gets 413 (below).
                     over = True
-                    return {"type": "http.request", "body": b"", "more_body": False}
+                    return {"type": "http.disconnect"}
             return message
 
-        replaced = False
+        replaced = False   # the 413 went out in place of the app's answer
+        started = False    # the app's own answer began before the limit was passed
 
         async def guarded_send(message: Message) -> None:
-            nonlocal replaced
-            if over:
-                if message["type"] == "http.response.start":
+            nonlocal replaced, started
+            if over and not started:
+                if message["type"] == "http.response.start" and not replaced:
                     replaced = True
                     await _reject(send, limit)
-                return  # drop the app's own answer to the truncated body
+                return  # drop the app's own answer to the unfinished body
+            if message["type"] == "http.response.start":
+                started = True
             await send(message)
 
-        await self.app(scope, counting_receive, guarded_send)
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not over or started:
+                raise
+            # The app failed on the unfinished body (as it should); the client's answer is the 413.
+        if over and not replaced and not started:
+            replaced = True
+            await _reject(send, limit)
 
 
 async def _reject(send: Send, limit: int) -> None:

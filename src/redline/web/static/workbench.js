@@ -51,6 +51,7 @@
           var table = document.getElementById("upload-results");
           var tbody = table.querySelector("tbody");
           tbody.replaceChildren();
+          // one item per uploaded file (or JSON record), in upload order, skipped ones included
           (body.items || []).forEach(function (it) {
             var row = document.createElement("tr");
             row.className = "outcome-" + it.status;
@@ -66,13 +67,6 @@
             cell(row, [it.reason].concat(it.notes || []).filter(Boolean).join("; "));
             tbody.appendChild(row);
           });
-          (body.skipped || []).slice((body.items || []).filter(function (it) { return it.status === "skipped"; }).length)
-            .forEach(function (s) {
-              var row = document.createElement("tr");
-              row.className = "outcome-skipped";
-              cell(row, "–"); cell(row, s.source); cell(row, "skipped"); cell(row, ""); cell(row, 0); cell(row, s.reason);
-              tbody.appendChild(row);
-            });
           table.hidden = false;
           say(body.stored.length + " stored, " + body.duplicates.length + " already there, " + body.skipped.length +
               " skipped" + (body.note ? " (" + body.note + ")" : ""));
