@@ -168,3 +168,13 @@ def test_a_plan_path_that_is_not_a_readable_file_says_what_it_is(tmp_path):
         with pytest.raises(DataError) as err:
             prof.plan(str(tmp_path / name))
         assert words in str(err.value) and name in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["true", "false", "yes"])
+def test_true_or_false_is_not_a_salience(toy: Path, value: str):
+    """YAML's booleans would pass as 1.0 or 0.0; a number field refuses them, naming the line."""
+    f = toy / "positions.yaml"
+    head, _, tail = f.read_text().partition("salience:")
+    f.write_text(head + f"salience: {value}\n" + tail.split("\n", 1)[1])
+    found = [e for e in errors_of(toy) if "is not a number" in str(e)]
+    assert len(found) == 1 and f.name in str(found[0]) and "salience" in str(found[0])

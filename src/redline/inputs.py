@@ -87,7 +87,7 @@ class YAMLSyntaxError(DataError):
 
 # --- text ------------------------------------------------------------------------------------
 
-_UNSAFE_FOR_DISPLAY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+_UNSAFE_FOR_DISPLAY = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def display(value: Any, limit: int = 200) -> str:

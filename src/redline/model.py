@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Literal
+from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 ID_PATTERN = r"^[A-Za-z][A-Za-z0-9_.\-]*$"
 
@@ -20,6 +20,20 @@ class Model(BaseModel):
     """Strict base: unknown keys are errors, so a typo in the YAML is reported, not ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=False, populate_by_name=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_true_false_for_numbers(cls, value: object, info: ValidationInfo) -> object:
+        """YAML's true/false are not numbers: pydantic would read ``salience: true`` as 1.0,
+        so a slip in a profile would pass as the highest salience."""
+        if isinstance(value, bool) and info.field_name and _numeric(cls.model_fields[info.field_name].annotation):
+            raise ValueError(f"{str(value).lower()} is not a number")
+        return value
+
+
+def _numeric(annotation: object) -> bool:
+    """A field typed int or float (or optional), not bool."""
+    return annotation in (int, float) or any(a in (int, float) for a in get_args(annotation))
 
 
 class Polarity(str, Enum):

@@ -215,3 +215,16 @@ def test_a_text_in_another_language_is_stored_whole_with_a_warning(store):
     assert run.result.stored == ["ru", "en"] and store.document("ru").text == ru
     assert len(run.warnings) == 1 and run.warnings[0].startswith("ru.txt: the text is in another language ('ru'")
     assert run.warnings[0].endswith("; the whole text is stored")
+
+
+@pytest.mark.parametrize("char", ["\n", "\r", "\x1b", "\x85", "\u2028"])
+def test_a_file_name_cannot_forge_or_colour_a_report_line(tmp_path, char):
+    """One line per skipped input: a line break, an escape or a Unicode line separator in a
+    file name is printed escaped, never raw."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / f"evil{char}skipped fake: ok.txt").write_bytes(b"\x00\x01binary")
+    r = CliRunner().invoke(_app(), ["ingest", str(folder), "--db", str(tmp_path / "x.db"), "--no-progress"])
+    lines = r.output.splitlines()
+    assert r.exit_code == 1 and len(lines) == 2 and lines[1].startswith("  skipped ")
+    assert not any(char in ln for ln in lines) and ("\\x" in lines[1] or "\\u" in lines[1])
