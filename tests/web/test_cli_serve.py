@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import httpx
 import typer
 from typer.testing import CliRunner
 
-from webtest_util import TOY, free_port
+from webtest_util import TOY, free_port, wait_until_serving
 
 SCRIPT = """
 import sys, typer
@@ -47,17 +46,7 @@ def test_serve_two_workers_on_sqlite(tmp_path):
                              "--db", str(db), "--profile", str(TOY), "--log-level", "warning"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                r = httpx.get(f"http://127.0.0.1:{port}/api/profiles", timeout=2)
-                if r.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, proc.stdout.read()
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.3)
+        r = wait_until_serving(proc, f"http://127.0.0.1:{port}/api/profiles")
         assert r.json()[0]["id"] == "toy" and r.json()[0]["database"] is True
         page = httpx.get(f"http://127.0.0.1:{port}/matrix", timeout=10)
         assert "script-src 'self'" in page.headers["content-security-policy"]

@@ -127,12 +127,11 @@ def test_concurrent_bargains_each_get_their_own_answer():
     one of two clients 400 "HiGHS stopped without an optimum")."""
     import subprocess
     import sys
-    import time
 
     from fastapi.testclient import TestClient
 
     from conftest import make_app
-    from webtest_util import free_port
+    from webtest_util import free_port, wait_until_serving
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -140,16 +139,7 @@ def test_concurrent_bargains_each_get_their_own_answer():
                              "--profile", "russia-ukraine", "--log-level", "warning"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/api/profiles", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert proc.poll() is None, proc.stdout.read()
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.3)
+        wait_until_serving(proc, f"{base}/api/profiles")
         answers: dict[str, object] = {}
         start = threading.Barrier(len(BARGAIN_DATES))
 

@@ -19,6 +19,24 @@ XSS_TEXT = ("Northland PM said access or nothing. <script>alert('xss-script')</s
             "Southland President: the river is ours.")
 
 
+def wait_until_serving(proc, url: str, timeout: float = 60):
+    """The first 200 answer of ``url`` from the server process ``proc`` (started by the test);
+    fails with the server's output if it exits, or when ``timeout`` seconds pass."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            r = httpx.get(url, timeout=2)
+            if r.status_code == 200:
+                return r
+        except httpx.HTTPError:
+            pass
+        assert proc.poll() is None, proc.stdout.read()
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.3)
+
+
 def auth(secret: str) -> dict[str, str]:
     return {"authorization": f"Bearer {secret}"}
 
