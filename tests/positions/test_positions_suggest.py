@@ -109,6 +109,12 @@ def test_suggest_cli_and_timeline_on_the_real_dev_statements(store, db_url, prof
     data = json.loads(r.stdout)
     dates = [e["date"] for e in data["entries"]]
     assert dates == sorted(dates) and len(dates) >= 3 and all(e["quote"] for e in data["entries"])
+    from redline.services.workspace import Workspace
+    from redline.store import open_store
+
+    with open_store(db_url) as store:  # one timeline: the CLI prints what the API and the page serve
+        assert data == Workspace(profile, store).timeline("UKR", "alliance.nato").to_dict()
+    assert data["positions"] and data["profile"] == profile.id
     bad = CliRunner().invoke(app, ["timeline", "UKR", "alliance.nat0", "--db", db_url])
     assert bad.exit_code != 0 and "alliance.nato" in str(bad.exception)
 

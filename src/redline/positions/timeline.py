@@ -128,8 +128,3 @@ def profile_timeline(profile: Any, party: str, issue: str, statements: Iterable[
     line.store = has_store
     return line
 
-
-def timeline_from_store(store, party: str, issue: str, issue_model: Issue | None = None,
-                        since: dt.date | None = None, until: dt.date | None = None) -> Timeline:
-    return timeline(store.all_statements(party=party, issue=issue, since=since, until=until),
-                    party, issue, issue_model)

@@ -95,8 +95,10 @@ def timeline_cmd(party: str = typer.Argument(..., help="Party id (see the profil
                                                        help="Profile for option names and id checks."),
                  fmt: str = typer.Option("terminal", "--format", "-f", help="terminal, md or json."),
                  db: Optional[str] = DbOpt) -> None:
-    """How a party's stance on an issue moved, dated, with quotes; shifts are marked."""
-    from redline.positions.timeline import timeline_from_store
+    """How a party's stance on an issue moved, dated, with quotes; shifts are marked. The same
+    timeline as the web page and /api/timeline: the profile's curated positions on the issue,
+    then the stored statements."""
+    from redline.positions.timeline import profile_timeline
     from redline.profile import load_profile
 
     if fmt not in ("terminal", "md", "json"):
@@ -105,16 +107,20 @@ def timeline_cmd(party: str = typer.Argument(..., help="Party id (see the profil
     prof.party(party)
     issue_model = prof.issue(issue)
     with _store(db) as store:
-        line = timeline_from_store(store, party, issue, issue_model, parse_date(since, "--since"),
-                                   parse_date(until, "--until"))
-    if not line.entries:
-        raise DataError(f"no dated statements of {party} on {issue} in the database",
+        statements = list(store.all_statements(party=party, issue=issue, since=parse_date(since, "--since"),
+                                               until=parse_date(until, "--until")))
+    line = profile_timeline(prof, party, issue, statements, len(statements), True)
+    if not line.entries and not line.positions:
+        raise DataError(f"no curated position and no dated statement of {party} on {issue}",
                         fix="ingest articles with 'redline ingest --extract PATH'")
     if fmt == "json":
         _emit(json.dumps(line.to_dict(), indent=2, ensure_ascii=False))
         return
+    steps = [f"{p.since}: {p.preferred}" + (f" (red lines: {', '.join(p.red_lines)})" if p.red_lines else "")
+             for p in line.positions]
     if fmt == "md":
         out = [f"## {party} on {issue}: {issue_model.proposition}", "",
+               "Curated positions: " + ("; ".join(steps) if steps else "none"), "",
                "| date | stance | shift | speaker | quote | source |", "|---|---|---|---|---|---|"]
         for e in line.entries:
             out.append(f"| {e.date} | {e.stance}{' (red line)' if e.red_line else ''} | "
@@ -134,6 +140,7 @@ def timeline_cmd(party: str = typer.Argument(..., help="Party id (see the profil
         table.add_row(str(e.date), f"[{colour}]{e.stance}[/]" + (" [bold]RED LINE[/]" if e.red_line else ""),
                       "[yellow]⇄ shift[/]" if e.shift else "", e.speaker, _short(e.quote),
                       e.url or e.document_id or "")
+    typer.echo("curated positions: " + ("; ".join(steps) if steps else "none"))
     Console().print(table)
     if line.undated:
         typer.echo(f"{line.undated} undated statement(s) left out", err=True)
