@@ -325,3 +325,105 @@ def test_timeline_is_the_cli_document(client, seeded, db_url):
     api = client.get("/api/timeline", params={"party": "SOU", "issue": "river.access"}).json()
     assert api["entries"] == out["entries"] and api["entries"][0]["quote"] == "the river is ours"
     assert api["undated"] == out["undated"] and api["shift_count"] == out["shifts"]
+
+
+# --- UI audit 2026-12-07, items 9-11 ------------------------------------------------------------
+
+def test_upload_duplicate_names_the_row_the_table_shows(client, token):
+    """Item 9: a file with the same text as an earlier file of the upload names that file by the
+    row the upload table shows (1-based upload position, rejected files included) and by its
+    ``index``, never by its place among the files that could be read."""
+    files = [("files", ("a-bad.txt", "caf\u00e9 talks".encode("cp1252"), "text/plain")),
+             ("files", ("b-first.txt", b"Northland PM: access or nothing.", "text/plain")),
+             ("files", ("c-second.txt", b"Southland President: the island is ours.", "text/plain")),
+             ("files", ("d-copy-of-c.txt", b"Southland President: the island is ours.", "text/plain"))]
+    r = client.post("/api/documents/upload", params={"extract": "false"}, files=files, headers=auth(token))
+    assert r.status_code == 201, r.text[:300]
+    items = r.json()["items"]
+    assert [(i["index"], i["source"], i["status"]) for i in items] == [
+        (0, "a-bad.txt", "skipped"), (1, "b-first.txt", "stored"), (2, "c-second.txt", "stored"),
+        (3, "d-copy-of-c.txt", "duplicate")]
+    assert items[3]["id"] == items[2]["id"]
+    assert "the same text as row 3 (index 2) of this upload" in items[3]["reason"], items[3]
+    # Uploaded again: every file is a duplicate of what is stored already, not of a row.
+    again = client.post("/api/documents/upload", params={"extract": "false"}, files=files[1:],
+                        headers=auth(token)).json()["items"]
+    assert [i["reason"] for i in again] == ["the same text is stored already"] * 3
+
+
+def test_json_batch_duplicate_names_the_items_index(client, token):
+    """Item 9, JSON API: the reason names the earlier item by its ``index`` in ``items``."""
+    body = [{"id": "one", "text": "Northland PM: access or nothing."},
+            {"id": "two", "text": "Southland President: the island is ours."},
+            {"id": "three", "text": "Southland President: the island is ours."}]
+    items = client.post("/api/documents", params={"extract": "false"}, json=body,
+                        headers=auth(token)).json()["items"]
+    assert [i["index"] for i in items] == [0, 1, 2]
+    assert items[2]["status"] == "duplicate" and items[2]["id"] == "two"
+    assert "item 1 of this batch (index 1" in items[2]["reason"], items[2]
+
+
+def _broken_plan(client) -> dict:
+    plan = client.get("/api/plans/mediator-draft").json()
+    plan["id"] = "ui-broken"
+    plan["provisions"] = [
+        {"number": "1", "text": "Boats use the river.", "issue": "river.access", "option": "for"},
+        {"number": "2", "text": "Nobody knows.", "issue": "no.such", "option": "for"},
+        {"number": "3", "text": "A cap.", "issue": "army.cap", "option": "zzz"},
+        {"number": "4", "text": "Watched.", "mechanisms": ["telepathy"]}]
+    return plan
+
+
+def test_plan_errors_name_the_provision(client, token):
+    """Item 10: each profile problem of a posted plan says where it is (``loc``), as schema
+    problems do; nothing is reported as "<request>"."""
+    body = _is_error(client.post("/api/plans", json=_broken_plan(client), headers=auth(token)), 422)
+    found = {tuple(e["loc"]): e["msg"] for e in body["errors"]}
+    assert "unknown issue id 'no.such'" in found[("body", "provisions", 1, "issue")], found
+    assert "option 'zzz' is not on the scale of issue army.cap" in found[("body", "provisions", 2, "option")]
+    assert "unknown mechanism 'telepathy'" in found[("body", "provisions", 3, "mechanisms")]
+    assert "<request>" not in body["detail"]
+    assert "provisions.1.issue: unknown issue id 'no.such'" in body["detail"]
+    assert client.get("/api/plans/ui-broken").status_code == 404
+    # The same for a replacement.
+    good = client.get("/api/plans/mediator-draft").json()
+    good["id"] = "ui-saved"
+    assert client.post("/api/plans", json=good, headers=auth(token)).status_code == 201
+    bad = _broken_plan(client) | {"id": "ui-saved"}
+    body = _is_error(client.put("/api/plans/ui-saved", json=bad, headers=auth(token)), 422)
+    assert ["body", "provisions", 2, "option"] in [e["loc"] for e in body["errors"]]
+    # Without a token nothing is checked or told: 401 first.
+    _is_error(client.post("/api/plans", json=_broken_plan(client)), 401)
+
+
+def test_plan_schema_errors_do_not_hide_profile_errors(client, token):
+    """Item 10: every problem at once: a schema error (no proposer, a provision without text)
+    is listed together with the profile's problems of the provisions that are well formed."""
+    plan = _broken_plan(client) | {"proposers": [], "date": "not a date"}
+    plan["provisions"].append({"number": "5", "issue": "talks"})  # no text: a schema error
+    body = _is_error(client.post("/api/plans", json=plan, headers=auth(token)), 422)
+    locs = [tuple(e["loc"]) for e in body["errors"]]
+    assert ("body", "proposers") in locs and ("body", "date") in locs
+    assert ("body", "provisions", 4, "text") in locs
+    assert ("body", "provisions", 1, "issue") in locs and ("body", "provisions", 2, "option") in locs
+    plan = _broken_plan(client) | {"proposers": ["MED", "NOBODY"]}
+    body = _is_error(client.post("/api/plans", json=plan, headers=auth(token)), 422)
+    assert any(e["loc"] == ["body", "proposers", 1] and "NOBODY" in e["msg"] for e in body["errors"]), body
+
+
+def test_saved_plan_pages_offer_delete(client, token):
+    """Item 11: a saved plan's page links to the delete control on its edit page, which sends
+    DELETE to the plan's API address; bundled plans offer neither."""
+    plan = client.get("/api/plans/mediator-draft").json()
+    plan["id"] = "ui-del-1"
+    plan["title"] = "<b>To delete</b>"
+    assert client.post("/api/plans", json=plan, headers=auth(token)).status_code == 201
+    html = client.get("/plans/ui-del-1", headers={"accept": "text/html"}).text
+    assert 'id="delete-plan-link" href="/plans/ui-del-1/edit#delete-plan"' in html
+    edit = client.get("/plans/ui-del-1/edit", headers={"accept": "text/html"}).text
+    assert 'id="plan-delete-form" data-endpoint="/api/plans/ui-del-1" data-plan="ui-del-1"' in edit
+    assert 'id="delete-plan"' in edit and 'id="token"' in edit and "/static/workbench.js" in edit
+    bundled = client.get("/plans/mediator-draft", headers={"accept": "text/html"}).text
+    assert "delete-plan" not in bundled
+    new = client.get("/plans/new", headers={"accept": "text/html"}).text
+    assert "plan-delete-form" not in new

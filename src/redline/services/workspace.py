@@ -336,7 +336,14 @@ class Workspace:
         """Store documents with their extracted statements; every input gets its own result.
 
         A document the extractor cannot read is skipped with the reason and the rest of the batch
-        is stored; documents with a text already stored are reported as duplicates."""
+        is stored; documents with a text already stored are reported as duplicates.
+
+        Numbering: ``items[k].index`` is the position of the input in ``docs``, 0-based (for
+        ``POST /api/documents``, its place in the request's array). A duplicate of an earlier
+        input of the same batch names it by that same ``index`` ("the same text as item 0 of
+        this batch (index 0, counting from 0)"); a caller that numbers its inputs otherwise (the
+        upload, whose rows include files the reader rejected) re-numbers ``index`` and this
+        reason together."""
         from redline.ingest.core import reading_notes
         from redline.store import content_hash
 
@@ -380,9 +387,9 @@ class Workspace:
                 items[i] = IngestItem(index=i, source=it.source, status="stored", id=it.id,
                                       statements=it.statements, notes=notes)
             elif it.status == "duplicate":
-                earlier = stored_by.get(it.id or "")
+                earlier = stored_by.get(it.id or "")  # that input's ``index``, as in ``items``
                 reason = ("the same text is stored already" if earlier is None
-                          else f"the same text as item {earlier} of this batch")
+                          else f"the same text as item {earlier} of this batch (index {earlier}, counting from 0)")
                 items[i] = IngestItem(index=i, source=it.source, status="duplicate", id=it.id, reason=reason)
             else:
                 items[i] = IngestItem(index=i, source=it.source, status="skipped", reason=it.reason)

@@ -29,6 +29,7 @@ from redline.services.workspace import IngestItem, IngestResult, Skipped, Statem
 from redline.web import views
 from redline.web.errors import READ_ERRORS, WRITE_ERRORS
 from redline.web.security import require_token
+from redline.yamlio import LDict, LList
 
 T = TypeVar("T")
 
@@ -83,20 +84,21 @@ def iso_date(value: Any) -> Any:
 IsoDate = Annotated[dt.date, BeforeValidator(iso_date)]
 
 
-def _raw_problems(tp: Any, raw: Any, path: tuple[str | int, ...]) -> typing.Iterator[str]:
+def _raw_problems(tp: Any, raw: Any, path: tuple[str | int, ...]) -> typing.Iterator[tuple[tuple[str | int, ...], str]]:
     """What is wrong with the raw JSON ``raw`` read as type ``tp``, before pydantic converts it:
     a string anywhere (keys too) that no store or encoder takes (NUL, unpaired surrogate), and a
-    field typed ``date`` given as anything but YYYY-MM-DD. Each problem names its field."""
+    field typed ``date`` given as anything but YYYY-MM-DD. Each problem is its path and a text
+    naming its field."""
     where = ".".join(display(p, 60) for p in path) or "body"
     if isinstance(raw, str):
         why = text_problem(raw)
         if why:
-            yield f"{where} {why}"
+            yield path, f"{where} {why}"
     elif isinstance(raw, dict):
         for k in raw:
             why = text_problem(k) if isinstance(k, str) else None
             if why:
-                yield f"{where}: a key {why}" if path else f"a key {why}"
+                yield path, (f"{where}: a key {why}" if path else f"a key {why}")
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin is Annotated:
         yield from _raw_problems(args[0], raw, path)
@@ -113,7 +115,7 @@ def _raw_problems(tp: Any, raw: Any, path: tuple[str | int, ...]) -> typing.Iter
             try:
                 iso_date(raw)
             except ValueError as exc:
-                yield f"{where} {exc}"
+                yield path, f"{where} {exc}"
         return
     if isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(raw, dict):
         by_key = {(f.alias or name): f.annotation for name, f in tp.model_fields.items()}
@@ -136,7 +138,7 @@ def checked_body(model: type[BaseModel]) -> Any:
     shared with the library (plans, statements), whose date fields stay lax for Python callers."""
 
     def check(raw: Any) -> Any:
-        problems = list(_raw_problems(model, raw, ()))
+        problems = [text for _, text in _raw_problems(model, raw, ())]
         if problems:
             more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
             raise ValueError("; ".join(problems[:5]) + more)
@@ -436,13 +438,26 @@ async def upload_documents(response: Response, files: list[UploadFile] = File(..
 def upload_items(read: list[Document | Skipped], ingested: list[IngestItem]) -> list[IngestItem]:
     """One item per upload input (a file, or a record of a JSON file) in upload order: the
     ingest outcomes of the documents read, with the files the reader skipped in their places, so
-    a client can pair each file it sent with what became of it."""
+    a client can pair each file it sent with what became of it.
+
+    Numbering: ``index`` is the 0-based upload position, files the reader rejected included; the
+    upload page shows it as row ``index + 1``. A duplicate of an earlier file of the same upload
+    names that file both ways ("the same text as row 3 (index 2) of this upload"), never by its
+    place among the documents that were read (``Workspace.ingest``'s own numbering)."""
     outcomes = iter(sorted(ingested, key=lambda it: it.index))
     items: list[IngestItem] = []
+    stored_at: dict[str, int] = {}  # stored id -> its index in this upload
     for i, entry in enumerate(read):
         outcome = next(outcomes, None) if isinstance(entry, Document) else None
         if outcome is not None:
-            items.append(outcome.model_copy(update={"index": i}))
+            update: dict[str, Any] = {"index": i}
+            if outcome.status == "stored" and outcome.id:
+                stored_at.setdefault(outcome.id, i)
+            elif outcome.status == "duplicate" and outcome.id in stored_at:
+                # an id stored by this upload is new, so the text duplicated is that earlier row's
+                first = stored_at[outcome.id]
+                update["reason"] = f"the same text as row {first + 1} (index {first}) of this upload"
+            items.append(outcome.model_copy(update=update))
         elif isinstance(entry, Document):  # an ingest that reported no outcome for it
             items.append(IngestItem(index=i, source=entry.path or entry.id, status="skipped", reason="not stored"))
         else:
@@ -484,14 +499,108 @@ def get_plan(plan_id: PlanId, b: Backend = Depends(backend)):
     return b.plan(plan_id)
 
 
-@router.post("/plans", response_model=Plan, status_code=201, dependencies=write, tags=["plans"],
-             responses=WRITE_ERRORS)
+def _located(value: Any, path: tuple[str | int, ...], where: dict[tuple[str | int, ...], int]) -> Any:
+    """A copy of the JSON ``value`` whose "line numbers" (the LDict/LList attributes that
+    ``profile.check_plan`` reads to say where a YAML problem is) are keys of ``where``, one per
+    JSON path: a problem's ``line`` then tells which field of the request it is about."""
+
+    def mark(p: tuple[str | int, ...]) -> int:
+        return where.setdefault(p, len(where) + 1)  # never 0: a falsy line reads as "unknown"
+
+    if isinstance(value, dict):
+        out: Any = LDict((k, _located(v, (*path, k), where)) for k, v in value.items())
+        out.key_lines = {k: mark((*path, k)) for k in value}
+    elif isinstance(value, list):
+        out = LList(_located(v, (*path, i), where) for i, v in enumerate(value))
+        out.item_lines = [mark((*path, i)) for i in range(len(value))]
+    else:
+        return value
+    out.line = mark(path)
+    return out
+
+
+def _plan_profile_problems(b: Backend, raw: Any) -> list[dict[str, Any]]:
+    """The profile's checks of a plan (``redline validate``'s: parties, issues, options,
+    mechanisms, parameters, one option per issue), each problem with its ``loc`` in the body
+    (``["body", "provisions", 1, "issue"]``). Runs on whatever of the raw JSON is well formed, so
+    a plan with schema errors still gets its profile problems reported alongside them."""
+    from pydantic import ValidationError
+
+    from redline.model import Provision
+    from redline.profile import check_plan
+
+    if not isinstance(raw, dict):
+        return []
+    proposers = raw.get("proposers") if isinstance(raw.get("proposers"), list) else []
+    provisions = raw.get("provisions") if isinstance(raw.get("provisions"), list) else []
+    kept_parties = [(i, p) for i, p in enumerate(proposers) if isinstance(p, str)]
+    kept: list[tuple[int, Any, Provision]] = []
+    for i, p in enumerate(provisions):
+        try:
+            kept.append((i, p, Provision.model_validate(p)))
+        except (ValidationError, ValueError, TypeError):
+            continue  # its schema errors are reported already
+    where: dict[tuple[str | int, ...], int] = {}
+    # The located copy holds only the items checked, each still pointing at its own place.
+    located = LDict(proposers=LList(p for _, p in kept_parties),
+                    provisions=LList(_located(p, ("provisions", i), where) for i, p, _ in kept))
+    located.line = where.setdefault((), len(where) + 1)
+    located.key_lines = {"proposers": where.setdefault(("proposers",), len(where) + 1),
+                         "provisions": where.setdefault(("provisions",), len(where) + 1)}
+    located["proposers"].item_lines = [where.setdefault(("proposers", i), len(where) + 1) for i, _ in kept_parties]
+    located["proposers"].line = located.key_lines["proposers"]
+    located["provisions"].item_lines = [where.setdefault(("provisions", i), len(where) + 1) for i, _, _ in kept]
+    located["provisions"].line = located.key_lines["provisions"]
+    plan = Plan.model_construct(proposers=[p for _, p in kept_parties], provisions=[p for _, _, p in kept])
+    errors: list[DataError] = []
+    check_plan(b.profile, plan, "<request>", located, errors)  # type: ignore[arg-type]
+    paths = {line: path for path, line in where.items()}
+    out = []
+    for e in errors:
+        path = paths.get(e.line or 0, ())
+        msg = DataError(e.message, fix=e.fix).render()  # the same text without "<request>:"
+        out.append({"loc": ["body", *path], "msg": msg, "type": "value_error"})
+    return out
+
+
+async def plan_problems(request: Request, b: Backend = Depends(backend)) -> None:
+    """Every problem of a posted plan at once, each with where it is: the schema's (missing or
+    ill-typed fields) and the profile's (unknown issue, option off the scale…), which FastAPI
+    alone would report one kind at a time. Runs after the token check and before the body is
+    bound; a 422 lists them all in ``errors`` with ``loc`` such as ``body.provisions.1.issue``."""
+    from fastapi.exceptions import RequestValidationError
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        raw = await request.json()
+    except ValueError:
+        return  # not JSON: FastAPI answers that itself
+    # checked_body's raw checks (a NUL, a date that is not YYYY-MM-DD) each with its place, then
+    # the model's own errors at the places those did not already cover
+    problems: list[dict[str, Any]] = [{"loc": ["body", *path], "msg": text, "type": "value_error"}
+                                      for path, text in _raw_problems(Plan, raw, ())]
+    seen = {tuple(p["loc"]) for p in problems}
+    try:
+        TypeAdapter(Plan).validate_python(raw)
+    except ValidationError as exc:
+        problems += [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]} for e in exc.errors()
+                     if ("body", *e["loc"]) not in seen]
+    problems += _plan_profile_problems(b, raw)
+    if problems:
+        raise RequestValidationError(problems)
+
+
+@router.post("/plans", response_model=Plan, status_code=201, dependencies=[*write, Depends(plan_problems)],
+             tags=["plans"], responses=WRITE_ERRORS)
 def create_plan(plan: checked_body(Plan), b: Backend = Depends(backend)):
-    """Save a new plan (checked against the profile's issues, options and parties)."""
+    """Save a new plan (checked against the profile's issues, options and parties).
+
+    A 422 lists every problem, the schema's and the profile's together, each with its ``loc``."""
     return b.save_plan(plan, replace=False)
 
 
-@router.put("/plans/{plan_id}", response_model=Plan, dependencies=write, tags=["plans"], responses=WRITE_ERRORS)
+@router.put("/plans/{plan_id}", response_model=Plan, dependencies=[*write, Depends(plan_problems)], tags=["plans"],
+            responses=WRITE_ERRORS)
 def replace_plan(plan_id: PlanId, plan: checked_body(Plan), b: Backend = Depends(backend)):
     if plan.id != plan_id:
         raise DataError(f"the body's id {plan.id!r} is not the URL's {plan_id!r}")

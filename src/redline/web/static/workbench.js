@@ -113,4 +113,31 @@
         .catch(function (err) { say("saving failed: " + err, true); });
     });
   }
+
+  // --- plan deletion (the edit page of a saved plan) -------------------------------------------
+  var deleteForm = document.getElementById("plan-delete-form");
+  if (deleteForm) {
+    deleteForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var planId = deleteForm.getAttribute("data-plan");
+      if (!tokenInput || !tokenInput.value.trim()) {
+        say("deleting needs a token: type it in the Token field first", true);
+        if (tokenInput) tokenInput.focus();
+        return;
+      }
+      if (!window.confirm("Delete the saved plan " + planId + "? This cannot be undone.")) {
+        say("not deleted");
+        return;
+      }
+      say("deleting…");
+      fetch(deleteForm.getAttribute("data-endpoint"), { method: "DELETE", headers: headers() })
+        .then(function (r) {
+          if (r.status === 204) { window.location.assign("/plans"); return; }
+          return r.json().then(function (b) { return b; }, function () { return null; }).then(function (body) {
+            say("not deleted (" + readError(r, body) + ")", true);
+          });
+        })
+        .catch(function (err) { say("deleting failed: " + err, true); });
+    });
+  }
 }());
