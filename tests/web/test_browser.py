@@ -102,8 +102,9 @@ def test_matrix_slider_moves_as_of(server, page):
     slider = page.locator("#asof-slider")
     assert slider.input_value() == "0"
     slider.focus()
+    page.keyboard.press("ArrowRight")
     with page.expect_navigation():
-        page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")
     assert "as_of=2021-06-01" in page.url
     cell = page.locator('button[data-party="SOU"][data-issue="border.island"]')
     assert cell.locator(".rl-marker").count() == 0
@@ -181,9 +182,76 @@ def test_api_docs_render_locally(server, page):
     assert page.get_by_text("/api/matrix").count() >= 1
 
 
-# --- the workbench at three widths -----------------------------------------------------------------
+def test_matrix_slider_steps_by_keyboard(server, page):
+    """Arrow keys step the slider through the dates without reloading (label, date field and
+    aria-valuetext follow, focus stays); Enter loads the chosen date."""
+    page.goto(f"{server.url}/matrix?as_of=2020-06-01")
+    dates = page.evaluate("JSON.parse(document.getElementById('asof-data').textContent).dates")
+    assert len(dates) >= 2
+    url = page.url
+    slider = page.locator("#asof-slider")
+    slider.focus()
+    for i in range(1, len(dates)):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(150)
+        assert page.url == url
+        assert page.evaluate("document.activeElement.id") == "asof-slider"
+        assert page.locator("#asof-label").inner_text() == dates[i]
+        assert page.locator("#asof-date").input_value() == dates[i]
+        assert slider.get_attribute("aria-valuetext") == dates[i]
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(150)
+    assert page.url == url and page.locator("#asof-label").inner_text() == dates[-2]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert f"as_of={dates[-2]}" in page.url
 
-WIDTHS = (375, 1366, 1920)
+
+def test_matrix_latest_keeps_filters(server, page):
+    """"latest" drops only the date: the party and the issue filters stay."""
+    page.goto(f"{server.url}/matrix?as_of=2020-06-01&parties=NOR&parties=SOU&issues=river.access")
+    assert page.locator("#matrix tbody tr").count() == 1
+    with page.expect_navigation():
+        page.click("#asof-latest")
+    assert "as_of" not in page.url
+    assert "parties=NOR%2CSOU" in page.url and "issues=river.access" in page.url
+    assert page.locator("#matrix tbody tr").count() == 1
+    assert page.locator("#matrix thead th.party").count() == 2
+
+
+def test_matrix_cell_on_phone_brings_evidence_into_view(bundled_server, browser):
+    """At 390 px the evidence panel is under the table: a click scrolls it into view and
+    moves focus to it, so the quote is on screen."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context, pg = _sized_page(browser, 390, height=844)
+    try:
+        pg.goto(f"{bundled_server.url}/matrix")
+        pg.locator("#matrix .cell-btn").first.click()
+        pg.locator("#evidence-body .ev").wait_for()
+        pg.wait_for_timeout(200)
+        box = pg.evaluate("""() => { const r = document.getElementById('evidence-panel').getBoundingClientRect();
+                                     return {top: r.top, bottom: r.bottom, vh: window.innerHeight}; }""")
+        assert -2 <= box["top"] < box["vh"] / 2, box
+        assert pg.evaluate("document.activeElement.id") == "evidence-panel"
+        pg.screenshot(path=str(ARTIFACTS / "w390-bundled-matrix-after-click.png"))
+        assert pg.evaluate("window.__csp || []") == [] and pg.errors == []
+    finally:
+        context.close()
+
+
+def test_matrix_cell_on_desktop_keeps_focus(server, page):
+    """On a wide screen the panel is beside the table: choosing a cell keeps focus on it."""
+    page.goto(f"{server.url}/matrix?as_of=2020-06-01")
+    cell = page.locator('button[data-party="SOU"][data-issue="border.island"]')
+    cell.focus()
+    page.keyboard.press("Enter")
+    page.locator("#evidence-body .ev").wait_for()
+    assert page.evaluate("document.activeElement.getAttribute('data-party')") == "SOU"
+
+
+# --- the workbench at six widths -------------------------------------------------------------------
+
+WIDTHS = (375, 390, 1024, 1280, 1366, 1920)
 
 OVERFLOW = """() => {
   const de = document.documentElement, nav = document.querySelector('header.top nav');
@@ -194,6 +262,23 @@ OVERFLOW = """() => {
     const ths = box.querySelectorAll('thead th');
     out.matrixHidden = ths[ths.length - 1].getBoundingClientRect().right - box.getBoundingClientRect().right;
   }
+  // Words and numbers in table cells are never split across lines (a squeezed column would
+  // print "p a r t y" or "0. / 7 / 1"); the table scrolls inside its box instead.
+  const split = [];
+  for (const cell of document.querySelectorAll('.table-scroll th, .table-scroll td')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n && split.length < 5; n = walker.nextNode()) {
+      const re = /[^\\s\\/\u2013\u2014-]{2,}/g;  // break chances at spaces, dashes and slashes are fine
+      let m;
+      while ((m = re.exec(n.data)) && split.length < 5) {
+        const r = document.createRange();
+        r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+        const tops = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+        if (tops.size > 1) split.push(m[0]);
+      }
+    }
+  }
+  out.splitWords = split;
   return out;
 }"""
 
@@ -207,8 +292,8 @@ def bundled_server():
         yield srv
 
 
-def _sized_page(browser, width: int):
-    context = browser.new_context(viewport={"width": width, "height": 900})
+def _sized_page(browser, width: int, height: int = 900):
+    context = browser.new_context(viewport={"width": width, "height": height})
     context.add_init_script(CSP_PROBE)
     pg = context.new_page()
     pg.errors = []
@@ -218,8 +303,9 @@ def _sized_page(browser, width: int):
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_horizontal_overflow(server, bundled_server, browser, width):
-    """No page scrolls sideways at phone, laptop or desktop width; the navigation fits; at
-    1366 and 1920 px the matrix shows its last party column without scrolling."""
+    """No page scrolls sideways at phone, laptop or desktop width; the navigation fits; no word
+    or number in a table is split across lines; at 1024 px and up the matrix shows its last
+    party column without scrolling (below ~1180 px the evidence panel goes under the table)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context, pg = _sized_page(browser, width)
     pages = [(server, "/"), (server, "/matrix"), (server, "/plans/southern-terms"),
@@ -227,7 +313,8 @@ def test_no_horizontal_overflow(server, bundled_server, browser, width):
              (server, "/statements"), (server, "/timeline?party=SOU&issue=border.island"),
              (server, "/documents"), (server, "/documents/art-1"), (server, "/upload"),
              (server, "/plans/new?from=southern-terms"),
-             (bundled_server, "/matrix"), (bundled_server, "/plans/us-28-point-plan"), (bundled_server, "/bargain")]
+             (bundled_server, "/matrix"), (bundled_server, "/plans/us-28-point-plan"), (bundled_server, "/bargain"),
+             (bundled_server, "/compare?a=us-28-point-plan&b=us-20-point-framework"), (bundled_server, "/compare")]
     problems = []
     try:
         for srv, path in pages:
@@ -237,9 +324,9 @@ def test_no_horizontal_overflow(server, bundled_server, browser, width):
             m = pg.evaluate(OVERFLOW)
             name = ("bundled" if srv is bundled_server else "toy") + path.split("?")[0].replace("/", "_")
             pg.screenshot(path=str(ARTIFACTS / f"w{width}-{name}.png"), full_page=True)
-            if m["page"] > 0 or m["nav"] > 0 or m["navRight"] > width:
+            if m["page"] > 0 or m["nav"] > 0 or m["navRight"] > width or m["splitWords"]:
                 problems.append((path, m))
-            if srv is bundled_server and "matrixHidden" in m and width >= 1366 and m["matrixHidden"] > 1:
+            if srv is bundled_server and "matrixHidden" in m and width >= 1024 and m["matrixHidden"] > 1:
                 problems.append((path, "matrix cuts off its last column", m))
         violations = pg.evaluate("window.__csp || []")
     finally:
@@ -364,3 +451,70 @@ def test_matrix_shows_source_tier_and_stale_flag(server, page):
     stale = page.locator('button[data-party="NOR"][data-issue="army.cap"] .stale-marker')
     assert stale.count() == 1
     assert "2020-01-01" in stale.get_attribute("title")
+
+
+def test_plan_editor_lists_every_problem_and_deletes_a_saved_plan(server, page):
+    """Items 10 and 11 in the UI: the editor lists every problem with its place; a saved plan is
+    deleted from its edit page only with the token and after confirming."""
+    import json as _json
+
+    store = server.server.config.app.state.workspace.store
+    secret = store.create_token("browser-delete")
+    plan = _json.loads(_get_text(server, "/api/plans/mediator-draft"))
+    plan["id"] = "ui-del-browser"
+    plan["proposers"] = []
+    plan["provisions"][0]["issue"] = "no.such"
+
+    page.goto(f"{server.url}/plans/new")
+    page.fill("#token", secret)
+    page.fill("#plan-json", _json.dumps(plan))
+    page.click("#plan-form button[type=submit]")
+    page.locator("#plan-errors li").first.wait_for()
+    errors = page.locator("#plan-errors li").all_inner_texts()
+    assert any(e.startswith("proposers:") for e in errors), errors
+    assert any(e.startswith("provisions.0.issue: unknown issue id 'no.such'") for e in errors), errors
+    plan["proposers"] = ["MED"]
+    plan["provisions"][0]["issue"] = "river.access"
+    page.fill("#plan-json", _json.dumps(plan))
+    with page.expect_navigation():
+        page.click("#plan-form button[type=submit]")
+    assert page.url.endswith("/plans/ui-del-browser")
+    with page.expect_navigation():
+        page.click("#delete-plan-link")
+    assert page.locator("#plan-delete-form").is_visible()
+    # No token: refused in the page, nothing sent.
+    page.evaluate("sessionStorage.clear()")
+    page.fill("#token", "")
+    page.click("#delete-plan-button")
+    assert "needs a token" in page.locator("#form-status").inner_text()
+    assert page.dialogs == []
+    # With the token, the browser asks first; dismissing keeps the plan.
+    page.fill("#token", secret)
+    page.click("#delete-plan-button")
+    page.locator("#form-status", has_text="not deleted").wait_for()
+    assert len(page.dialogs) == 1 and "ui-del-browser" in page.dialogs[0]
+    assert _has_plan(server, "ui-del-browser")
+    # A wrong token: the server's 401 is shown.
+    page.evaluate("window.confirm = () => true")  # accept the next confirmations
+    page.fill("#token", "rl_wrong")
+    page.click("#delete-plan-button")
+    page.locator("#form-status.error", has_text="401").wait_for()
+    assert _has_plan(server, "ui-del-browser")
+    page.fill("#token", secret)
+    with page.expect_navigation():
+        page.click("#delete-plan-button")
+    assert page.url.endswith("/plans")
+    assert "ui-del-browser" not in page.content()
+    assert not _has_plan(server, "ui-del-browser")
+
+
+def _get_text(server, path: str) -> str:
+    import httpx
+
+    return httpx.get(server.url + path, timeout=10).text
+
+
+def _has_plan(server, plan_id: str) -> bool:
+    import httpx
+
+    return httpx.get(f"{server.url}/api/plans/{plan_id}", timeout=10).status_code == 200

@@ -19,6 +19,17 @@
     if (selected) selected.classList.remove("selected");
     selected = button.parentElement;
     selected.classList.add("selected");
+    // On a narrow screen the panel sits below the whole table: bring it into view and move
+    // focus there, so the quote is seen (and read out) rather than filled in off screen.
+    var aside = document.getElementById("evidence-panel");
+    if (aside) {
+      var r = aside.getBoundingClientRect();
+      var vh = window.innerHeight || document.documentElement.clientHeight;
+      if (r.top >= vh || r.bottom <= 0) {
+        aside.scrollIntoView({block: "start"});
+        aside.focus({preventScroll: true});
+      }
+    }
   }
 
   var table = document.getElementById("matrix");
@@ -36,14 +47,29 @@
   var form = document.getElementById("asof-form");
   if (dataEl && slider && form) {
     var data = JSON.parse(dataEl.textContent);
-    slider.addEventListener("input", function () {
+    // Arrow keys only move the date (label and date field follow); Enter or "Show" loads it.
+    // A pointer drag loads the date where it is released.
+    var byKey = false;
+    function pick() {
       var d = data.dates[Number(slider.value)];
       if (label && d) label.textContent = d;
       if (dateInput && d) dateInput.value = d;
+      if (d) slider.setAttribute("aria-valuetext", d);
+      return d;
+    }
+    function go() {
+      var d = pick();
+      if (d && dateInput) form.submit();
+    }
+    slider.addEventListener("input", pick);
+    slider.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); go(); return; }
+      byKey = true;
     });
+    slider.addEventListener("pointerdown", function () { byKey = false; });
     slider.addEventListener("change", function () {
-      var d = data.dates[Number(slider.value)];
-      if (d && dateInput) { dateInput.value = d; form.submit(); }
+      if (byKey) { pick(); return; }
+      go();
     });
   }
 })();
