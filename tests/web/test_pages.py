@@ -214,3 +214,160 @@ def test_empty_form_fields_mean_omitted(client, seeded):
     _html(client, "/plans/southern-terms", as_of="")
     r = client.get("/statements", params={"since": "June"}, headers={"accept": "text/html"})
     assert r.status_code == 422 and "not a date" in r.text
+
+
+# --- compare keeps its date; document anchors and meta; statements paging; bargain wording -------
+
+def _href(html: str, anchor_id: str) -> str:
+    m = re.search(rf'<a id="{anchor_id}" href="([^"]*)"', html)
+    assert m, anchor_id
+    return m.group(1).replace("&amp;", "&")
+
+
+def _meta(html: str) -> str:
+    return re.search(r'<p class="meta"[^>]*>(.*?)</p>', html, re.S).group(1)
+
+
+def test_compare_exports_links_and_form_keep_as_of(client):
+    """With as_of, the JSON/CSV exports, the verdict links and the form all use the page's date."""
+    html = _html(client, "/compare", a="southern-terms", b="mediator-draft", as_of="2020-06-01")
+    assert "positions as of 2020-06-01" in html
+    assert re.search(r'<input type="date" name="as_of" id="cmp-asof" value="2020-06-01">', html)
+    api = client.get(_href(html, "cmp-json")).json()
+    assert api["as_of"] == "2020-06-01"
+    for p in api["parties"]:  # the numbers the page shows are the export's
+        row = html.split(f'<tr data-party="{p["party"]}">')[1].split("</tr>")[0]
+        for key in ("satisfaction_before", "satisfaction_after"):
+            if p[key] is not None:
+                assert f'value="{p[key]}"' in row, (p["party"], key)
+    csv = client.get(_href(html, "cmp-csv"))
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    assert "as_of=2020-06-01" in _href(html, "cmp-csv")
+    verdicts = re.findall(r'<a href="(/plans/[^"]+)">([^<]+)</a>', html.split('id="verdicts"')[1].split("</p>")[0])
+    assert [h for h, _ in verdicts] == ["/plans/southern-terms?as_of=2020-06-01", "/plans/mediator-draft?as_of=2020-06-01"]
+    for href, label in verdicts:  # each link opens the scorecard with the verdict the page shows
+        assert re.search(rf'<p class="verdict" id="verdict">{re.escape(label)}</p>', _html(client, href))
+
+    # Without as_of both are scored at the later plan's date, and the links say which date that was.
+    plain = _html(client, "/compare", a="southern-terms", b="mediator-draft")
+    assert "positions as of 2021-07-01 (the later plan's date)" in plain
+    assert 'name="as_of" id="cmp-asof" value=""' in plain
+    assert "as_of=2021-07-01" in _href(plain, "cmp-json")
+    assert '<a href="/plans/southern-terms?as_of=2021-07-01">' in plain
+
+
+def test_document_statement_links_land_on_their_quotes(app, client):
+    """Every statement link points at a mark on the page: shared and overlapping quotes share one
+    mark, a quote differing only in case or spacing is still found, an absent one is no link."""
+    from redline.model import Document, Statement
+
+    text = "Alpha said the river is ours. Beta  said\nWE WILL SHARE the island, and more words follow."
+    doc = Document(id="art-x", title="Anchors", text=text)
+    st = [Statement(party="NOR", issue="river.access", polarity="for", quote="the river is ours"),
+          Statement(party="SOU", issue="river.access", polarity="against", quote="the river is ours"),
+          Statement(party="SOU", issue="border.island", polarity="for", quote="river is ours. Beta"),
+          Statement(party="SOU", issue="border.island", polarity="for", quote="we will share the island"),
+          Statement(party="NOR", issue="army.cap", polarity="for", quote="never said anywhere in this text")]
+    assert app.state.backend.store.add_documents([doc], [st]).stored == ["art-x"]
+    html = _html(client, "/documents/art-x")
+    marks = re.findall(r'<mark class="st" id="(q-\d+)" title="([^"]*)">([^<]*)</mark>', html)
+    ids = {m[0] for m in marks}
+    items = re.findall(r'<li id="s-\d+">(.*?)<blockquote class="quote"><p>“([^”]*)”', html, re.S)
+    assert len(items) == 5
+    links: dict[str, list[str | None]] = {}
+    for body, quote in items:
+        m = re.search(r'<a href="#(q-\d+)">', body)
+        links.setdefault(quote, []).append(m.group(1) if m else None)
+        if m:
+            assert m.group(1) in ids, (quote, ids)
+    shared = links["the river is ours"] + links["river is ours. Beta"]
+    assert len(shared) == 3 and len(set(shared)) == 1 and shared[0] is not None
+    assert links["we will share the island"][0] not in (None, shared[0])
+    assert links["never said anywhere in this text"] == [None]
+    assert "quote not found in the text" in html
+    text_of = {m[0]: m[2] for m in marks}
+    title_of = {m[0]: m[1] for m in marks}
+    assert text_of[shared[0]] == "the river is ours. Beta"  # the union of the overlapping quotes
+    assert title_of[shared[0]].count(" · ") == 6  # the title names all three statements
+    assert text_of[links["we will share the island"][0]] == "WE WILL SHARE the island"
+
+
+def test_highlight_and_anchors_unit():
+    from redline.web.views import highlight, quote_anchors
+
+    segs = highlight("abc def ghi", ["def", "DEF", "ef g", "", "zzz", "abc"])
+    assert [(s.text, s.mark, s.marks) for s in segs] == [
+        ("abc", 5, [5]), (" ", None, []), ("def g", 0, [0, 1, 2]), ("hi", None, [])]
+    assert quote_anchors(segs, 6) == [0, 0, 0, None, None, 5]
+    # Offsets of a case-insensitive match are the text's own ("İ".lower() is two characters).
+    assert [s.text for s in highlight("İİ the River", ["the river"]) if s.mark is not None] == ["the River"]
+
+
+def test_document_meta_has_no_stray_separator(app, client):
+    from redline.model import Document
+
+    store = app.state.backend.store
+    store.add_documents([Document(id="bare-doc", text="Nothing but text.")], [[]])
+    assert _meta(_html(client, "/documents/bare-doc")).strip() == "<code>bare-doc</code>"
+    store.add_documents([Document(id="author-doc", text="Some text.", author="A. Writer")], [[]])
+    assert _meta(_html(client, "/documents/author-doc")).strip() == "A. Writer · <code>author-doc</code>"
+
+
+def test_document_meta_full(client, seeded):
+    meta = _meta(_html(client, "/documents/art-1")).strip()
+    assert meta.startswith("Example &lt;Times&gt; · <time") and meta.endswith(" · <code>art-1</code>")
+    assert " ·  · " not in meta and "source</a> · <code>" in meta
+
+
+def test_statements_offset_past_the_end(client, seeded):
+    """An offset past the end says so and links back to the last page that has rows."""
+    html = _html(client, "/statements", offset=500)
+    assert "501–500" not in html
+    assert "3 statement(s), none shown: offset 500 is past the end" in html
+    assert _href(html, "st-prev") == "/statements?offset=0"
+    assert _href(html, "st-last") == "/statements?offset=0"
+    assert 'id="st-next"' not in html
+    assert _html(client, "/statements", offset=0).count('class="st-row"') == 3
+    words = _html(client, "/statements", q="island", offset=30)  # filters are kept on the way back
+    assert _href(words, "st-prev") == "/statements?q=island&offset=0"
+    none = _html(client, "/statements", q="no such words", offset=50)
+    assert "No statement matches." in none and 'id="st-prev"' not in none and 'id="st-last"' not in none
+
+
+def test_bargain_page_states_its_default_and_names_its_own_controls(client):
+    """The legend says what an empty choice really means (the profile's principals), and the notes
+    and errors point at the page's tick boxes and export, not at command-line flags."""
+    html = _html(client, "/bargain")
+    assert "<legend>Parties (none ticked: the principal parties only (NOR, SOU))</legend>" in html
+    assert "every party with a position" not in html
+    assert "Among NOR, SOU on" in html
+    body = html.split('<p class="small export">')[0] + html.split('<p class="small export">')[1].split("</p>", 1)[1]
+    assert "--" not in body  # the export line quotes `redline bargain --format json` on purpose
+    assert "tick others under Parties" in html
+    assert html.count("who counts: the principal parties") + html.count("Who counts: the principal parties") == 1
+    r = client.get("/bargain", params={"parties": "NOR"}, headers={"accept": "text/html"})
+    assert r.status_code == 422 and "at least two parties" in r.text and "--parties" not in r.text
+
+
+def test_bargain_page_with_weighting_all_says_every_party(tmp_path):
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from redline.web import create_app
+
+    shutil.copytree(TOY, tmp_path / "toy")
+    prof = tmp_path / "toy" / "profile.yaml"
+    prof.write_text(prof.read_text() + "bargaining:\n  weighting: all\n")
+    client = TestClient(create_app(str(tmp_path / "toy"), use_database=False, allowed_hosts=TEST_HOSTS))
+    html = _html(client, "/bargain")
+    assert "<legend>Parties (none ticked: every party with a position)</legend>" in html
+
+
+def test_web_wording_replaces_cli_flags():
+    from redline.web.views import web_wording
+
+    assert web_wording("a, and 3 more (all listed in --format json)") == "a, and 3 more (all listed in the JSON export)"
+    assert "scorecard" in web_wording("so this condition is not applied here (redline assess checks it against a plan)")
+    assert web_wording("--fix 'x' is not issue=option") == "the imposed term 'x' is not issue=option"
+    assert web_wording("nothing to change") == "nothing to change"

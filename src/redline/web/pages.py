@@ -168,7 +168,10 @@ def compare_page(request: Request, a: Annotated[str | None, Query(max_length=ID_
     plans = sorted(b.plans().values(), key=lambda p: (p.date, p.id))
     c = b.comparison(a, b_, as_of_) if a and b_ else None
     texts = {"a": b.plan(a), "b": b.plan(b_)} if c is not None and a and b_ else {}
-    return render(request, "compare.html.j2", plans=plans, c=c, a=a or "", b=b_ or "", texts=texts)
+    # Exports and verdict links carry the date the page was scored at, so they show the same numbers.
+    export = _query(a=c.before, b=c.after, as_of=c.as_of.isoformat()) if c is not None else ""
+    return render(request, "compare.html.j2", plans=plans, c=c, a=a or "", b=b_ or "", texts=texts,
+                  as_of=as_of_.isoformat() if as_of_ else "", export=export)
 
 
 @router.get("/bargain", response_class=HTMLResponse)
@@ -184,14 +187,28 @@ def bargain_page(request: Request, as_of: DateParam = None,
         raise DataError(f"unknown solution {solution[:20]!r}", fix="all, nash, maxmin or ks")
     chosen = [p for p in (clean(x, "parties") for x in parties or []) if p]
     terms = [t for t in (clean(x, "fix") for x in fix or []) if t and not t.endswith("=")]
-    fixed = parse_fix(b, terms)
-    report = b.bargain(as_of_, chosen or None, None if solution == "all" else [solution], top, fixed)
+    try:
+        fixed = parse_fix(b, terms)
+        report = b.bargain(as_of_, chosen or None, None if solution == "all" else [solution], top, fixed)
+    except DataError as e:
+        if type(e) is not DataError:
+            raise
+        raise DataError(views.web_wording(e.message), file=e.file, line=e.line,
+                        fix=views.web_wording(e.fix) if e.fix else None) from None
     from redline.bargain.report import SOLUTION_NAMES
 
     export = _query(as_of=as_of_.isoformat() if as_of_ else "", parties=",".join(chosen), solution=solution,
                     top=top if top > 1 else "", fix=terms)
+    meta = b.profile.meta
+    default_parties = (f"the principal parties only ({', '.join(meta.principals)})"
+                       if meta.bargaining.weighting == "principals" else "every party with a position")
+    # The report's notes are the CLI's words; here they name this page's controls instead.
+    notes = [views.web_wording(n) for n in report.notes if not n.startswith("who counts: ")]
+    conflicts = [views.web_wording(c.explanation) for c in report.zone.conflicts]
     return render(request, "bargain.html.j2", r=report, chosen=set(chosen), fixed=fixed, solution=solution,
-                  top=top, as_of=as_of_.isoformat() if as_of_ else "", names=SOLUTION_NAMES, export=export)
+                  top=top, as_of=as_of_.isoformat() if as_of_ else "", names=SOLUTION_NAMES, export=export,
+                  default_parties=default_parties, notes=notes, conflicts=conflicts,
+                  who_counts=views.web_wording(report.who_counts))
 
 
 @router.get("/statements", response_class=HTMLResponse)
@@ -211,9 +228,12 @@ def statements_page(request: Request, party: Annotated[str | None, Query(max_len
                                  offset=offset) if b.store is not None else ([], 0))
     filters = dict(party=party or "", issue=issue or "", since=since_.isoformat() if since_ else "",
                    until=until_.isoformat() if until_ else "", q=q or "")
+    # Past the end (an old link, a hand-edited offset) "newer" leads to the last page that has rows.
+    last = (total - 1) // PAGE * PAGE if total else 0
+    newer = last if offset >= total else max(offset - PAGE, 0)
     return render(request, "statements.html.j2", items=items, total=total, offset=offset, page=PAGE,
-                  f=filters, query=_query(**filters),
-                  prev=_query(**filters, offset=max(offset - PAGE, 0)) if offset > 0 else None,
+                  f=filters, query=_query(**filters), last=last,
+                  prev=_query(**filters, offset=newer) if offset > 0 and total else None,
                   next=_query(**filters, offset=offset + PAGE) if offset + PAGE < total else None)
 
 
@@ -242,7 +262,8 @@ def document_page(request: Request, document_id: Annotated[str, Path(max_length=
     doc = b.document(document_id)
     statements = b.document_statements(doc.id)
     segments = views.highlight(doc.text, [s.quote for s in statements])
-    return render(request, "document.html.j2", doc=doc, statements=statements, segments=segments)
+    return render(request, "document.html.j2", doc=doc, statements=statements, segments=segments,
+                  anchors=views.quote_anchors(segments, len(statements)))
 
 
 @router.get("/favicon.ico")

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import io
 import math
+import re
 from typing import Any, Iterable
 
 from pydantic import BaseModel
@@ -24,39 +25,87 @@ from redline.services.matrix import Matrix, MatrixCell, matrix, position_dates, 
 
 class Segment(BaseModel):
     text: str
-    mark: int | None = None  # index of the statement whose quote this is
+    mark: int | None = None  # the first statement whose quote this run holds: the mark's id (q-N)
+    marks: list[int] = []  # every statement whose quote lies in this run (shared or overlapping quotes)
+
+
+def _find(text: str, quote: str) -> tuple[int, int] | None:
+    """Where a quote is in the text: verbatim, else ignoring case and runs of white space."""
+    start = text.find(quote)
+    if start >= 0:
+        return start, start + len(quote)
+    pattern = r"\s+".join(re.escape(w) for w in quote.split())
+    m = re.search(pattern, text, re.IGNORECASE)
+    return (m.start(), m.end()) if m else None
 
 
 def highlight(text: str, quotes: list[str]) -> list[Segment]:
-    """Split a text into plain runs and runs that are a statement's quote (first occurrence each).
+    """Split a text into plain runs and runs that are statements' quotes (first occurrence each).
 
-    Overlapping quotes keep the earlier one; quotes not found verbatim are left unmarked.
+    Quotes that overlap or repeat share one run, marked by the first of them and listing them
+    all in ``marks``; quotes not found in the text are left unmarked (see ``quote_anchors``).
     """
     spans: list[tuple[int, int, int]] = []
     for i, q in enumerate(quotes):
         q = (q or "").strip()
         if not q:
             continue
-        start = text.find(q)
-        if start < 0:
-            low = text.lower().find(q.lower())
-            if low < 0:
-                continue
-            start = low
-        spans.append((start, start + len(q), i))
+        found = _find(text, q)
+        if found is not None:
+            spans.append((found[0], found[1], i))
     spans.sort()
+    groups: list[tuple[int, int, list[int]]] = []
+    for start, end, i in spans:
+        if groups and start < groups[-1][1]:
+            g_start, g_end, members = groups[-1]
+            groups[-1] = (g_start, max(g_end, end), members + [i])
+        else:
+            groups.append((start, end, [i]))
     out: list[Segment] = []
     pos = 0
-    for start, end, i in spans:
-        if start < pos:
-            continue
+    for start, end, members in groups:
         if start > pos:
             out.append(Segment(text=text[pos:start]))
-        out.append(Segment(text=text[start:end], mark=i))
+        members = sorted(members)
+        out.append(Segment(text=text[start:end], mark=members[0], marks=members))
         pos = end
     if pos < len(text):
         out.append(Segment(text=text[pos:]))
     return out
+
+
+def quote_anchors(segments: list[Segment], count: int) -> list[int | None]:
+    """For each of ``count`` statements, the mark holding its quote (the link target ``#q-N``),
+    or None when its quote is not in the text, so the page shows it without a dead link."""
+    anchors: list[int | None] = [None] * count
+    for seg in segments:
+        for i in seg.marks:
+            if 0 <= i < count:
+                anchors[i] = seg.mark
+    return anchors
+
+
+# --- the CLI's words, said for the pages ---------------------------------------------------------
+
+# The application layer's notes and explanations are worded for ``redline bargain``; a page has
+# tick boxes and an export link instead of flags. Exact phrases, so nothing else is touched.
+_WEB_WORDING = [
+    ("choose others with --parties, or set bargaining.weighting in profile.yaml",
+     "tick others under Parties, or set bargaining.weighting in the profile (profile.yaml)"),
+    ("choose other --parties, or a later --as-of", "tick other parties, or choose a later date"),
+    ("(all listed in --format json)", "(all listed in the JSON export)"),
+    ("(redline assess checks it against a plan)", "(a plan's scorecard checks it)"),
+    ("check questions.yaml and --fix", "check questions.yaml and the imposed terms"),
+    ("--fix gives two options for", "the imposed terms give two options for"),
+    ("--fix ", "the imposed term "),
+]
+
+
+def web_wording(text: str) -> str:
+    """A note written for the command line, reworded to name the page's own controls."""
+    for cli, web in _WEB_WORDING:
+        text = text.replace(cli, web)
+    return text
 
 
 # --- CSV ------------------------------------------------------------------------------------
@@ -132,4 +181,4 @@ def position_rows(positions: Iterable[Position]) -> list[dict[str, Any]]:
 
 
 __all__ = ["Matrix", "MatrixCell", "matrix", "stance_of", "position_dates", "Timeline",
-           "highlight", "Segment", "to_csv", "to_rows", "position_rows"]
+           "highlight", "quote_anchors", "Segment", "web_wording", "to_csv", "to_rows", "position_rows"]
