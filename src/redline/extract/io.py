@@ -9,10 +9,10 @@ from typing import IO, Any, Callable, Iterable, Iterator
 from pydantic import ValidationError
 
 from redline.errors import DataError
-from redline.ingest.readers import id_candidates, jsonl_lines, record_date, record_text_problem
+from redline.ingest.readers import jsonl_lines, record_date, record_text_problem
 from redline.inputs import MAX_DOCUMENT_BYTES, bounded_id, display, load_json, not_regular, read_text_file
 from redline.model import Document, Statement
-from redline.store.hashing import content_hash
+from redline.store.hashing import content_hash, id_candidates
 
 MAX_JSONL_BYTES = 200 * 1024 * 1024  # a JSON Lines feed or gold file read by extract / eval
 

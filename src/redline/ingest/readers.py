@@ -378,13 +378,6 @@ def record_text_problem(text: Any) -> str | None:
     return f"no 'text' (each record needs a non-empty \"text\" string){got}"
 
 
-def id_candidates(doc_id: str, digest: str) -> tuple[str, ...]:
-    """The ids a document whose text has ``digest`` (``content_hash``) may take, in order, when
-    ``doc_id`` is already used by another text: ``id``, ``id~hash8``, ``id~hash16``, as the store
-    names it (docs/ingest.md). ``redline extract`` names clashing records by this too."""
-    return tuple(c[:200] for c in (doc_id, f"{doc_id}~{digest[:8]}", f"{doc_id}~{digest[:16]}"))
-
-
 def jsonl_lines(text: str) -> Iterator[tuple[int, str]]:
     """(line number, line) of decoded JSON Lines text, split at "\n" only (a trailing "\r" is
     dropped): U+2028, U+2029, U+0085, \\x0b, \\x0c may stand raw inside a JSON string, and

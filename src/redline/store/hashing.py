@@ -40,3 +40,11 @@ def input_hash(*parts: Any) -> str:
         return x
     blob = json.dumps(plain(list(parts)), sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(_utf8(blob)).hexdigest()
+
+
+def id_candidates(doc_id: str, digest: str) -> tuple[str, ...]:
+    """The ids a document whose text has ``digest`` (``content_hash``) may take, in order, when
+    ``doc_id`` is already used by another text: ``id``, ``id~hash8``, ``id~hash16`` (the id
+    column holds 200 characters). The store names clashing documents by this, and
+    ``redline extract`` names clashing records the same way (docs/ingest.md)."""
+    return tuple(c[:200] for c in (doc_id, f"{doc_id}~{digest[:8]}", f"{doc_id}~{digest[:16]}"))

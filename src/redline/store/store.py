@@ -25,7 +25,7 @@ from redline.errors import DataError, NotFound, RedlineError, did_you_mean
 from redline.model import (Document, HistoricalCase, Issue, Party, Plan, Position, ProfileMeta,
                            Statement)
 from redline.store import db, schema as t, search
-from redline.store.hashing import content_hash, normalise_text
+from redline.store.hashing import content_hash, id_candidates, normalise_text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 TOKEN_PREFIX = "rl_"
@@ -327,8 +327,8 @@ class Store:
 
     def _insert_document(self, conn: Connection, doc: Document, digest: str) -> str | None:
         """Insert; on an id clash retry under ``id~hash8``. None when the hash is taken."""
-        for candidate in (doc.id, f"{doc.id}~{digest[:8]}", f"{doc.id}~{digest[:16]}"):
-            row = {"id": candidate[:200], "content_hash": digest, "text": doc.text, "title": doc.title,
+        for candidate in id_candidates(doc.id, digest):
+            row = {"id": candidate, "content_hash": digest, "text": doc.text, "title": doc.title,
                    "url": doc.url, "outlet": doc.outlet, "author": doc.author, "date": doc.date,
                    "date_source": doc.date_source, "path": doc.path}
             inserted = conn.execute(_insert(conn, t.documents).values(**row).on_conflict_do_nothing()
