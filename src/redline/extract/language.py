@@ -41,11 +41,16 @@ def _identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-@lru_cache(maxsize=1024)
 def identify(text: str) -> tuple[str, float] | None:
     """(ISO 639-1 code, probability) of the text's language, or None for a text too short to
-    tell. Cached: ingest's warning and the extractor's note ask about the same text."""
-    sample = text[:SAMPLE_CHARS]
+    tell. Only the first ``SAMPLE_CHARS`` characters are read."""
+    return _identify_sample(text[:SAMPLE_CHARS])
+
+
+@lru_cache(maxsize=1024)
+def _identify_sample(sample: str) -> tuple[str, float] | None:
+    """Cached on the sample, never the whole text (the cache holds at most 1024 samples of 10,000
+    characters): ingest's warning and the extractor's note ask about the same text."""
     if len(sample.strip()) < MIN_CHARS:
         return None
     code, prob = _identifier().classify(sample)
