@@ -592,16 +592,18 @@ async def plan_problems(request: Request, b: Backend = Depends(backend)) -> None
 
 @router.post("/plans", response_model=Plan, status_code=201, dependencies=[*write, Depends(plan_problems)],
              tags=["plans"], responses=WRITE_ERRORS)
-def create_plan(plan: checked_body(Plan), b: Backend = Depends(backend)):
+def create_plan(plan: Plan, b: Backend = Depends(backend)):
     """Save a new plan (checked against the profile's issues, options and parties).
 
-    A 422 lists every problem, the schema's and the profile's together, each with its ``loc``."""
+    A 422 lists every problem, the schema's and the profile's together, each with its ``loc``:
+    ``plan_problems`` checks the raw body (``checked_body``'s checks included) before it is bound,
+    so the body is bound as a plain ``Plan`` and not checked twice."""
     return b.save_plan(plan, replace=False)
 
 
 @router.put("/plans/{plan_id}", response_model=Plan, dependencies=[*write, Depends(plan_problems)], tags=["plans"],
             responses=WRITE_ERRORS)
-def replace_plan(plan_id: PlanId, plan: checked_body(Plan), b: Backend = Depends(backend)):
+def replace_plan(plan_id: PlanId, plan: Plan, b: Backend = Depends(backend)):
     if plan.id != plan_id:
         raise DataError(f"the body's id {plan.id!r} is not the URL's {plan_id!r}")
     return b.save_plan(plan, replace=True)
